@@ -1,0 +1,74 @@
+package io.flowinspect.cli;
+
+import io.flowinspect.capture.decode.DecoderOptions;
+import io.flowinspect.inspect.engine.Timeouts;
+import io.flowinspect.inspect.engine.TrackerConfig;
+import io.flowinspect.inspect.policy.Cidr;
+import io.flowinspect.inspect.policy.RuleSet;
+import io.flowinspect.inspect.policy.RuleSetLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Options shared by every command that runs the inspection engine. */
+final class EngineOptions {
+  enum TimeoutProfile { LINUX, MONITORING }
+
+  @Option(names = "--rules", paramLabel = "FILE", description = "Rule set (YAML). Default: private networks are home; "
+      + "outbound allowed, inbound denied.")
+  Path rules;
+
+  @Option(names = "--home", split = ",", paramLabel = "CIDR", description = "Home networks, overriding the rule file's.")
+  List<String> home;
+
+  @Option(names = "--pickup", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Track TCP connections whose handshake was not seen (conntrack's tcp_loose). Default: on.")
+  boolean pickup;
+
+  @Option(names = "--liberal", description = "Accept out-of-window TCP segments (conntrack's tcp_be_liberal), for "
+      + "lossy or one-sided feeds.")
+  boolean liberal;
+
+  @Option(names = "--checksums", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Treat bad TCP/UDP/ICMP checksums as invalid (conntrack's nf_conntrack_checksum). Default: on.")
+  boolean checksums;
+
+  @Option(names = "--ftp-ports", split = ",", defaultValue = "21", paramLabel = "PORT",
+      description = "Server ports of FTP control connections. Default: 21.")
+  int[] ftpPorts;
+
+  @Option(names = "--timeouts", defaultValue = "linux", paramLabel = "PROFILE",
+      description = "Timeout profile: linux (conntrack's defaults) or monitoring (established TCP idle 5 min).")
+  TimeoutProfile timeouts;
+
+  @Option(names = "--zone", defaultValue = "0", paramLabel = "N", description = "Zone written into every flow key.")
+  int zone;
+
+  TrackerConfig tracker() {
+    return new TrackerConfig(pickup, liberal, checksums, ftpPorts,
+        timeouts == TimeoutProfile.MONITORING ? Timeouts.monitoring() : Timeouts.linux());
+  }
+
+  DecoderOptions decoder() {
+    return new DecoderOptions(zone, checksums, ftpPorts, DecoderOptions.defaults().maxFtpLine());
+  }
+
+  RuleSet ruleSet() {
+    RuleSet base;
+    if (rules == null) {
+      base = RuleSet.privateNetworksAsHome();
+    } else {
+      if (!Files.isReadable(rules)) {
+        throw new UserError("cannot read rule file " + rules);
+      }
+      base = RuleSetLoader.load(rules);
+    }
+    if (home == null || home.isEmpty()) {
+      return base;
+    }
+    List<Cidr> networks = home.stream().map(Cidr::parse).toList();
+    return new RuleSet(base.version(), networks, base.rules(), Map.copyOf(base.defaults()));
+  }
+}

@@ -1,0 +1,39 @@
+package io.flowinspect.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code ./flowinspect} command line. */
+@Command(
+    name = "flowinspect",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = "Stateful packet inspection for mirrored traffic on Apache Kafka.",
+    subcommands = {
+        DemoCommand.class,
+        InspectCommand.class,
+        CaptureCommand.class,
+        InspectorCommand.class,
+        BrokerCommand.class,
+        CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String... args) {
+    return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setExecutionExceptionHandler(new FailureReporter())
+        .execute(args);
+  }
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+}

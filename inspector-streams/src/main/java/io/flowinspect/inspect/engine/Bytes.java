@@ -1,0 +1,127 @@
+package io.flowinspect.inspect.engine;
+
+import java.util.Arrays;
+
+/** A growable byte buffer with the few encodings the state codecs need: big-endian and varints. */
+final class Bytes {
+  private byte[] buf;
+  private int pos;
+
+  Bytes(int capacity) {
+    buf = new byte[capacity];
+  }
+
+  private Bytes(byte[] data) {
+    buf = data;
+  }
+
+  static Bytes reading(byte[] data) {
+    return new Bytes(data);
+  }
+
+  byte[] toArray() {
+    return Arrays.copyOf(buf, pos);
+  }
+
+  int position() {
+    return pos;
+  }
+
+  boolean hasMore() {
+    return pos < buf.length;
+  }
+
+  void u8(int v) {
+    ensure(1);
+    buf[pos++] = (byte) v;
+  }
+
+  void i32(int v) {
+    ensure(4);
+    buf[pos++] = (byte) (v >>> 24);
+    buf[pos++] = (byte) (v >>> 16);
+    buf[pos++] = (byte) (v >>> 8);
+    buf[pos++] = (byte) v;
+  }
+
+  void i64(long v) {
+    i32((int) (v >>> 32));
+    i32((int) v);
+  }
+
+  /** Unsigned LEB128: small counters take one or two bytes. */
+  void varLong(long v) {
+    ensure(10);
+    while ((v & ~0x7fL) != 0) {
+      buf[pos++] = (byte) ((v & 0x7f) | 0x80);
+      v >>>= 7;
+    }
+    buf[pos++] = (byte) v;
+  }
+
+  /** ZigZag then LEB128, for values that may be negative. */
+  void zigzag(long v) {
+    varLong((v << 1) ^ (v >> 63));
+  }
+
+  void string(String s) {
+    byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    varLong(b.length);
+    ensure(b.length);
+    System.arraycopy(b, 0, buf, pos, b.length);
+    pos += b.length;
+  }
+
+  int u8() {
+    need(1);
+    return buf[pos++] & 0xff;
+  }
+
+  int i32() {
+    need(4);
+    int v = (buf[pos] & 0xff) << 24 | (buf[pos + 1] & 0xff) << 16 | (buf[pos + 2] & 0xff) << 8 | (buf[pos + 3] & 0xff);
+    pos += 4;
+    return v;
+  }
+
+  long i64() {
+    return (i32() & 0xffff_ffffL) << 32 | (i32() & 0xffff_ffffL);
+  }
+
+  long varLong() {
+    long v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      int b = u8();
+      v |= (long) (b & 0x7f) << shift;
+      if ((b & 0x80) == 0) {
+        return v;
+      }
+    }
+    throw new IllegalArgumentException("varint longer than 10 bytes at " + pos);
+  }
+
+  long zigzag() {
+    long v = varLong();
+    return (v >>> 1) ^ -(v & 1);
+  }
+
+  String string() {
+    int n = (int) varLong();
+    need(n);
+    String s = new String(buf, pos, n, java.nio.charset.StandardCharsets.UTF_8);
+    pos += n;
+    return s;
+  }
+
+  private void ensure(int n) {
+    if (pos + n > buf.length) {
+      buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+    }
+  }
+
+  private void need(int n) {
+    if (n < 0 || pos + n > buf.length) {
+      throw new IllegalArgumentException("truncated: need " + n + " bytes at " + pos + " of " + buf.length);
+    }
+  }
+}

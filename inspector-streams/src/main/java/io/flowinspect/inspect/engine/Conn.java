@@ -1,0 +1,148 @@
+package io.flowinspect.inspect.engine;
+
+/**
+ * The tracked state of one connection, the engine's counterpart of the kernel's {@code nf_conn}.
+ * Mutable on purpose: the tracker updates it in place for every packet (a copy per packet would
+ * triple the engine's allocation rate), then the table stores it. Only engine code touches the
+ * fields; others read through the accessors.
+ */
+public final class Conn {
+  static final int SEEN_REPLY = 1;
+  static final int ASSURED = 1 << 1;
+  /** Created by an expectation (FTP data): packets before the reply are RELATED, not NEW. */
+  static final int EXPECTED = 1 << 2;
+
+  /** The original direction's sender is the key's high endpoint. */
+  boolean origIsHigh;
+  int status;
+  long firstNanos;
+  long lastNanos;
+  long expiresNanos;
+  /** Deadline of this connection's entry in the expiry index (0: none); see ConnectionTracker#save. */
+  long indexedNanos;
+  long origPackets;
+  long origBytes;
+  long replyPackets;
+  long replyBytes;
+
+  Decision decision = Decision.ALLOW;
+  String ruleId = "";
+
+  // TCP (the kernel's ip_ct_tcp)
+  TcpState tcpState = TcpState.NONE;
+  TcpSide orig;
+  TcpSide reply;
+  int lastIndex = TcpSegmentKind.NONE.ordinal();
+  int lastDir;
+  int lastSeq;
+  int lastAck;
+  int lastEnd;
+  int lastWin;
+  int lastWscale;
+  int lastFlags;
+  int retrans;
+
+  /** UDP: until when a reply does not yet make the flow a stream. */
+  long streamNanos;
+
+  /** FTP control connection: the expectation it created last (the kernel allows one per master). */
+  Expectation.Key expectation;
+
+  Conn(boolean origIsHigh, long nowNanos) {
+    this.origIsHigh = origIsHigh;
+    this.firstNanos = nowNanos;
+    this.lastNanos = nowNanos;
+  }
+
+  static Conn forTcp(boolean origIsHigh, long nowNanos) {
+    Conn c = new Conn(origIsHigh, nowNanos);
+    c.orig = new TcpSide();
+    c.reply = new TcpSide();
+    return c;
+  }
+
+  public Direction directionOf(boolean fromHigh) {
+    return fromHigh == origIsHigh ? Direction.ORIGINAL : Direction.REPLY;
+  }
+
+  TcpSide side(Direction direction) {
+    return direction == Direction.ORIGINAL ? orig : reply;
+  }
+
+  boolean has(int flag) {
+    return (status & flag) != 0;
+  }
+
+  void count(Direction direction, int bytes, long nowNanos) {
+    if (direction == Direction.ORIGINAL) {
+      origPackets++;
+      origBytes += bytes;
+    } else {
+      replyPackets++;
+      replyBytes += bytes;
+    }
+    lastNanos = nowNanos;
+  }
+
+  public boolean origIsHigh() {
+    return origIsHigh;
+  }
+
+  public boolean seenReply() {
+    return has(SEEN_REPLY);
+  }
+
+  public boolean assured() {
+    return has(ASSURED);
+  }
+
+  public boolean expected() {
+    return has(EXPECTED);
+  }
+
+  public long firstNanos() {
+    return firstNanos;
+  }
+
+  public long lastNanos() {
+    return lastNanos;
+  }
+
+  public long expiresNanos() {
+    return expiresNanos;
+  }
+
+  public long origPackets() {
+    return origPackets;
+  }
+
+  public long origBytes() {
+    return origBytes;
+  }
+
+  public long replyPackets() {
+    return replyPackets;
+  }
+
+  public long replyBytes() {
+    return replyBytes;
+  }
+
+  /** Records the rule set's decision about this connection. */
+  public void decide(Decision decision, String ruleId) {
+    this.decision = decision;
+    this.ruleId = ruleId;
+  }
+
+  public Decision decision() {
+    return decision;
+  }
+
+  public String ruleId() {
+    return ruleId;
+  }
+
+  public TcpState tcpState() {
+    return tcpState;
+  }
+}

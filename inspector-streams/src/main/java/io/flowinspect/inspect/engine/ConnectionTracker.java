@@ -1,0 +1,341 @@
+package io.flowinspect.inspect.engine;
+
+/**
+ * Connection tracking with the semantics of Linux conntrack: finds (or creates) the connection a
+ * packet belongs to, runs its protocol's tracker, and classifies the packet NEW, ESTABLISHED,
+ * RELATED, INVALID or UNTRACKED exactly as {@code nf_conntrack_in} would. Time comes only from the
+ * packets; an expired connection is forgotten when its next packet (or {@link #expire}) sees it.
+ *
+ * <p>Not thread-safe: one tracker per partition of the key space.
+ */
+public final class ConnectionTracker {
+  /** How many due entries one {@link #expire} call handles at most; the rest waits for the next call. */
+  public static final int DEFAULT_EXPIRY_BUDGET = 10_000;
+
+  /** Hears about connections as they open and end. */
+  public interface Listener {
+    /** A new connection's first packet was accepted; {@code master} is set for an expected one. */
+    default void opened(FlowKey key, Conn conn, Packet first, Expectation expectation) {}
+
+    default void ended(FlowKey key, Conn conn, EndReason reason, long nowNanos) {}
+  }
+
+  private final TrackerConfig config;
+  private final ConnectionTable table;
+  private final ExpectationTable expectations;
+  private final ExpiryIndex expiry;
+  private final Listener listener;
+  private final TcpTracker tcp;
+  private final long udpStreamDelayNanos = 2_000_000_000L;
+
+  public ConnectionTracker(TrackerConfig config, ConnectionTable table, ExpectationTable expectations,
+      ExpiryIndex expiry, Listener listener) {
+    this.config = config;
+    this.table = table;
+    this.expectations = expectations;
+    this.expiry = expiry;
+    this.listener = listener;
+    this.tcp = new TcpTracker(config);
+  }
+
+  public TrackerConfig config() {
+    return config;
+  }
+
+  /** Classifies one packet of the connection {@code key}, updating its state. */
+  public Classification process(FlowKey key, Packet p) {
+    if (p.icmpError() != null) {
+      return icmpError(key, p);
+    }
+    return switch (key.protocol()) {
+      case Protocols.TCP -> tcp(key, p);
+      case Protocols.UDP -> udp(key, p);
+      case Protocols.ICMP, Protocols.ICMPV6 -> icmpQuery(key, p);
+      default -> generic(key, p);
+    };
+  }
+
+  /**
+   * Forgets every connection whose deadline is at or before {@code nowNanos}, at most
+   * {@code budget} index entries per call; returns how many entries it handled.
+   */
+  public int expire(long nowNanos, int budget) {
+    return expiry.drainDue(nowNanos, budget, (deadline, key) -> {
+      Conn c = table.get(key);
+      if (c == null || c.indexedNanos != deadline) {
+        return; // stale entry: the connection is gone or was indexed again
+      }
+      if (c.expiresNanos > nowNanos) {
+        c.indexedNanos = c.expiresNanos; // got traffic since: wait for its real deadline
+        table.put(key, c);
+        expiry.add(c.expiresNanos, key);
+        return;
+      }
+      end(key, c, timeoutReason(c), nowNanos);
+    });
+  }
+
+  /** Ends a connection now, e.g. at the end of an offline capture or to make room. */
+  public void forget(FlowKey key, Conn conn, EndReason reason, long nowNanos) {
+    end(key, conn, reason, nowNanos);
+  }
+
+  private Classification tcp(FlowKey key, Packet p) {
+    String malformed = tcp.malformation(p);
+    if (malformed != null) {
+      return Classification.invalid(malformed);
+    }
+    long now = p.timeNanos();
+    Conn ct = live(key, now);
+    Expectation expected = null;
+    while (true) {
+      boolean created = false;
+      if (ct == null) {
+        ct = Conn.forTcp(p.fromHigh(), now);
+        String refused = tcp.start(ct, p);
+        if (refused != null) {
+          return Classification.invalid(refused);
+        }
+        expected = claimExpectation(key, p, ct, now);
+        created = true;
+      }
+      Direction dir = ct.directionOf(p.fromHigh());
+      TcpTracker.Result result = tcp.track(ct, p, dir, now);
+      switch (result.action()) {
+        case REOPEN -> {
+          end(key, ct, EndReason.CLOSED, now);
+          ct = null;
+          continue;
+        }
+        case INVALID -> {
+          return Classification.invalid(result.reason());
+        }
+        case ACCEPT_AND_FORGET -> {
+          Classification c = accepted(key, ct, p, dir, created, expected);
+          end(key, ct, EndReason.RESET, now);
+          return c;
+        }
+        default -> {
+          Classification c = accepted(key, ct, p, dir, created, expected);
+          ftp(key, ct, p, dir, c);
+          return c;
+        }
+      }
+    }
+  }
+
+  private Classification udp(FlowKey key, Packet p) {
+    if (p.malformed()) {
+      return Classification.invalid("truncated/malformed packet");
+    }
+    if (config.checksums() && p.checksumBad()) {
+      return Classification.invalid("bad checksum");
+    }
+    long now = p.timeNanos();
+    Conn ct = live(key, now);
+    Expectation expected = null;
+    boolean created = ct == null;
+    if (created) {
+      ct = new Conn(p.fromHigh(), now);
+      ct.streamNanos = now + udpStreamDelayNanos;
+      expected = claimExpectation(key, p, ct, now);
+    }
+    Direction dir = ct.directionOf(p.fromHigh());
+    // Conntrack sets SEEN_REPLY only after the first reply is processed, so that packet still
+    // gets the unreplied timeout; a flow that keeps going two seconds later is a stream.
+    long timeout = config.timeouts().udpUnreplied().toNanos();
+    if (ct.has(Conn.SEEN_REPLY) && now > ct.streamNanos) {
+      timeout = config.timeouts().udpStream().toNanos();
+      ct.status |= Conn.ASSURED;
+    }
+    ct.expiresNanos = now + timeout;
+    return accepted(key, ct, p, dir, created, expected);
+  }
+
+  private Classification icmpQuery(FlowKey key, Packet p) {
+    boolean v6 = key.protocol() == Protocols.ICMPV6;
+    if (p.malformed()) {
+      return Classification.invalid("short packet");
+    }
+    if (config.checksums() && p.checksumBad()) {
+      return Classification.invalid("bad checksum");
+    }
+    int type = p.icmpType();
+    if (IcmpTypes.untracked(type, v6)) {
+      return Classification.untracked("neighbour discovery or multicast listener message");
+    }
+    if (!v6 && type > IcmpTypes.MAX_KNOWN_V4) {
+      return Classification.invalid("invalid icmp type " + type);
+    }
+    boolean request = IcmpTypes.request(type, v6);
+    if (!request && !IcmpTypes.reply(type, v6)) {
+      return Classification.invalid("icmp type " + type + " cannot belong to a connection");
+    }
+    long now = p.timeNanos();
+    Conn ct = live(key, now);
+    boolean created = ct == null;
+    if (created) {
+      if (!request) {
+        return Classification.invalid("icmp reply without request");
+      }
+      ct = new Conn(p.fromHigh(), now);
+    }
+    Direction dir = ct.directionOf(p.fromHigh());
+    if (dir == Direction.ORIGINAL && !request) {
+      return Classification.invalid("icmp reply from the requester");
+    }
+    ct.expiresNanos = now + config.timeouts().icmp().toNanos();
+    return accepted(key, ct, p, dir, created, null);
+  }
+
+  private Classification generic(FlowKey key, Packet p) {
+    long now = p.timeNanos();
+    Conn ct = live(key, now);
+    boolean created = ct == null;
+    if (created) {
+      ct = new Conn(p.fromHigh(), now);
+    }
+    Direction dir = ct.directionOf(p.fromHigh());
+    ct.expiresNanos = now + config.timeouts().generic().toNanos();
+    return accepted(key, ct, p, dir, created, null);
+  }
+
+  /**
+   * An ICMP error is RELATED to the connection its quoted packet belongs to, travelling back
+   * towards that packet's sender; it changes nothing in the connection.
+   */
+  private Classification icmpError(FlowKey key, Packet p) {
+    Packet.IcmpError error = p.icmpError();
+    if (p.malformed()) {
+      return Classification.invalid("short packet");
+    }
+    if (config.checksums() && p.checksumBad()) {
+      return Classification.invalid("bad checksum");
+    }
+    if (!error.innerTrackable()) {
+      return Classification.invalid("icmp error about a packet that cannot be tracked");
+    }
+    Conn ct = live(key, p.timeNanos());
+    if (ct == null) {
+      return Classification.invalid("icmp error for no connection");
+    }
+    if (error.destinationMismatch()) {
+      return Classification.invalid("icmp error not addressed to the quoted packet's sender");
+    }
+    return Classification.related(ct.directionOf(error.innerFromHigh()).opposite());
+  }
+
+  /** Classification of an accepted packet, and the bookkeeping every protocol shares. */
+  private Classification accepted(FlowKey key, Conn ct, Packet p, Direction dir, boolean created,
+      Expectation expected) {
+    Classification c;
+    if (dir == Direction.REPLY) {
+      c = Classification.ESTABLISHED_REPLY;
+    } else if (ct.has(Conn.SEEN_REPLY)) {
+      c = Classification.ESTABLISHED_ORIGINAL;
+    } else if (ct.has(Conn.EXPECTED)) {
+      c = Classification.RELATED_ORIGINAL;
+    } else {
+      c = Classification.NEW_ORIGINAL;
+    }
+    if (dir == Direction.REPLY) {
+      ct.status |= Conn.SEEN_REPLY;
+    }
+    ct.count(dir, p.length(), p.timeNanos());
+    if (created) {
+      listener.opened(key, ct, p, expected);
+    }
+    save(key, ct);
+    return c;
+  }
+
+  private void save(FlowKey key, Conn ct) {
+    // The index keeps one entry per connection at its earliest known deadline; a later deadline
+    // is found when that entry comes due, so steady traffic costs no index writes.
+    if (ct.indexedNanos == 0 || ct.expiresNanos < ct.indexedNanos) {
+      ct.indexedNanos = ct.expiresNanos;
+      expiry.add(ct.expiresNanos, key);
+    }
+    table.put(key, ct);
+  }
+
+  /** The connection for {@code key} unless it has expired, in which case it ends now. */
+  private Conn live(FlowKey key, long now) {
+    Conn c = table.get(key);
+    if (c != null && c.expiresNanos <= now) {
+      end(key, c, timeoutReason(c), now);
+      return null;
+    }
+    return c;
+  }
+
+  private void end(FlowKey key, Conn c, EndReason reason, long now) {
+    table.remove(key);
+    if (c.expectation != null) {
+      expectations.remove(c.expectation);
+    }
+    listener.ended(key, c, reason, now);
+  }
+
+  private static EndReason timeoutReason(Conn c) {
+    if (c.orig == null) {
+      return EndReason.TIMEOUT;
+    }
+    return switch (c.tcpState) {
+      case TIME_WAIT, LAST_ACK -> EndReason.CLOSED;
+      case CLOSE -> c.lastIndex == TcpSegmentKind.RST.ordinal() ? EndReason.RESET : EndReason.CLOSED;
+      default -> EndReason.TIMEOUT;
+    };
+  }
+
+  /** Marks {@code ct} as expected when an announcement waits for this packet, consuming it. */
+  private Expectation claimExpectation(FlowKey key, Packet p, Conn ct, long now) {
+    Expectation.Key wanted = Expectation.Key.forFirstPacket(key, p.fromHigh());
+    Expectation e = expectations.get(wanted);
+    if (e == null) {
+      return null;
+    }
+    expectations.remove(wanted);
+    if (e.expiresNanos() <= now) {
+      return null;
+    }
+    ct.status |= Conn.EXPECTED;
+    ct.decision = e.decision();
+    ct.ruleId = e.ruleId();
+    return e;
+  }
+
+  /**
+   * The FTP helper: on a control connection (responder port configured as FTP) a PORT/EPRT from
+   * the client or a 227/229 from the server announces the data connection. Like the kernel it
+   * reads only packets of a connection that has seen both directions, and keeps one expectation
+   * per control connection.
+   */
+  private void ftp(FlowKey key, Conn ct, Packet p, Direction dir, Classification c) {
+    if (p.ftpLine() == null || c.state() != CtState.ESTABLISHED) {
+      return;
+    }
+    boolean responderHigh = !ct.origIsHigh;
+    if (!config.isFtpPort(key.port(responderHigh))) {
+      return;
+    }
+    FtpAnnouncement a = FtpAnnouncement.parse(p.ftpLine(), dir, key.ipv6());
+    if (a == null) {
+      return;
+    }
+    IpAddress sender = key.address(p.fromHigh());
+    IpAddress other = key.address(!p.fromHigh());
+    IpAddress destination = a.address() == null ? sender : a.address();
+    if (key.ipv6() && !destination.equals(sender)) {
+      return; // the kernel trusts a different address in IPv4 lines only
+    }
+    if (ct.expectation != null) {
+      expectations.remove(ct.expectation);
+    }
+    Expectation.Key k = Expectation.Key.of(key.zone(), Protocols.TCP, other, destination, a.port());
+    expectations.put(new Expectation(k, key, ct.decision, ct.ruleId,
+        p.timeNanos() + config.timeouts().expectation().toNanos()));
+    ct.expectation = k;
+    table.put(key, ct);
+  }
+}

@@ -1,0 +1,16 @@
+package io.flowinspect.inspect.output;
+
+/** What an alert is about. */
+public enum AlertKind {
+  /** A new connection the rule set denies. */
+  DENIED_CONNECTION,
+  /** Packets that fit no connection or break its protocol. */
+  INVALID_PACKET,
+  /** An answer from an address that was not asked (e.g. a DNS reply from the wrong server). */
+  UNEXPECTED_REPLY,
+  /** An ICMP error about a connection nobody has. */
+  ICMP_ERROR_WITHOUT_CONNECTION,
+  SYN_FLOOD,
+  PORT_SCAN,
+  STATE_TABLE_PRESSURE
+}

@@ -1,0 +1,7 @@
+package io.flowinspect.inspect.output;
+
+public enum Severity {
+  LOW,
+  MEDIUM,
+  HIGH
+}

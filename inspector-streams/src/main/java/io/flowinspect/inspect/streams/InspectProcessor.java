@@ -1,0 +1,103 @@
+package io.flowinspect.inspect.streams;
+
+import io.flowinspect.inspect.Inspector;
+import io.flowinspect.inspect.engine.FlowKey;
+import io.flowinspect.inspect.output.AlertEvent;
+import io.flowinspect.inspect.output.FlowSummary;
+import io.flowinspect.inspect.output.InspectionSink;
+import io.flowinspect.inspect.output.VerdictEvent;
+import io.flowinspect.schemas.PacketBatch;
+import io.flowinspect.schemas.PacketHeader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The thin adapter between Kafka Streams and the {@link Inspector}: loads nothing itself, hands
+ * each packet of a batch to the engine over store-backed tables, forwards what the engine
+ * concludes, and lets stream time (packet time, never the wall clock) expire connections.
+ */
+final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey, PacketBatch, Object, Object> {
+  private final InspectorSettings settings;
+  private ProcessorContext<Object, Object> context;
+  private Inspector inspector;
+  private long recordTimestamp;
+
+  InspectProcessor(InspectorSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public void init(ProcessorContext<Object, Object> context) {
+    this.context = context;
+    KeyValueStore<Bytes, byte[]> connections = context.getStateStore(InspectorTopology.CONNECTIONS_STORE);
+    KeyValueStore<Bytes, byte[]> expectations = context.getStateStore(InspectorTopology.EXPECTATIONS_STORE);
+    KeyValueStore<Bytes, byte[]> expiry = context.getStateStore(InspectorTopology.EXPIRY_STORE);
+    StoreTables tables = new StoreTables(connections, expectations, expiry);
+    inspector = new Inspector(settings.tracker(), settings.rules(), tables, tables, tables, new Forwarder());
+    context.schedule(settings.expiryInterval(), PunctuationType.STREAM_TIME, this::expireDue);
+  }
+
+  @Override
+  public void process(Record<io.flowinspect.schemas.FlowKey, PacketBatch> record) {
+    recordTimestamp = record.timestamp();
+    if (record.key() == null || record.value() == null || record.value().getPackets().isEmpty()) {
+      return; // a heartbeat: its only job, advancing stream time, is already done
+    }
+    FlowKey key;
+    try {
+      key = AvroMapping.flowKey(record.key());
+    } catch (IllegalArgumentException e) {
+      deadLetter(record, e.getMessage());
+      return;
+    }
+    for (PacketHeader h : record.value().getPackets()) {
+      inspector.inspect(key, AvroMapping.packet(h));
+    }
+  }
+
+  /** Punctuator: stream time is the latest packet time seen by this task, in milliseconds. */
+  private void expireDue(long streamTimeMillis) {
+    recordTimestamp = streamTimeMillis;
+    inspector.advanceTo(Duration.ofMillis(streamTimeMillis).toNanos(), settings.expiryBudget());
+  }
+
+  private void deadLetter(Record<io.flowinspect.schemas.FlowKey, PacketBatch> record, String reason) {
+    // The dead-letter topic keeps the record as it was written, with the reason in a header.
+    String topic = settings.topics().packets().name();
+    byte[] key = settings.topics().packets().keySerde().serializer().serialize(topic, record.key());
+    byte[] value = settings.topics().packets().valueSerde().serializer().serialize(topic, record.value());
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("flowinspect.error", reason.getBytes(StandardCharsets.UTF_8));
+    headers.add("flowinspect.source.topic", topic.getBytes(StandardCharsets.UTF_8));
+    context.forward(new Record<Object, Object>(key, value, record.timestamp(), headers),
+        InspectorTopology.DEAD_LETTER_SINK);
+  }
+
+  private final class Forwarder implements InspectionSink {
+    @Override
+    public void verdict(FlowKey key, VerdictEvent verdict) {
+      Object value = verdict == null ? null : AvroMapping.verdict(verdict);
+      long ts = verdict == null ? recordTimestamp : Duration.ofNanos(verdict.timeNanos()).toMillis();
+      context.forward(new Record<>(AvroMapping.flowKey(key), value, ts), InspectorTopology.VERDICTS_SINK);
+    }
+
+    @Override
+    public void alert(FlowKey key, AlertEvent alert) {
+      context.forward(new Record<>(AvroMapping.flowKey(key), AvroMapping.alert(alert),
+          Duration.ofNanos(alert.timeNanos()).toMillis()), InspectorTopology.ALERTS_SINK);
+    }
+
+    @Override
+    public void flowEnded(FlowKey key, FlowSummary flow) {
+      context.forward(new Record<>(AvroMapping.flowKey(key), AvroMapping.flow(flow), recordTimestamp),
+          InspectorTopology.FLOWS_SINK);
+    }
+  }
+}

@@ -1,0 +1,103 @@
+package io.flowinspect.inspect.streams;
+
+import io.flowinspect.inspect.engine.Conn;
+import io.flowinspect.inspect.engine.ConnectionTable;
+import io.flowinspect.inspect.engine.Expectation;
+import io.flowinspect.inspect.engine.ExpectationTable;
+import io.flowinspect.inspect.engine.ExpiryIndex;
+import io.flowinspect.inspect.engine.FlowKey;
+import io.flowinspect.inspect.engine.StateCodec;
+import java.nio.ByteBuffer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The engine's tables over Kafka Streams key-value stores (RocksDB, changelogged). The expiry
+ * index is keyed by the big-endian deadline followed by the flow key, so a range scan from the
+ * start up to "now" visits exactly the entries that are due and stops at the first that is not.
+ */
+final class StoreTables implements ConnectionTable, ExpectationTable, ExpiryIndex {
+  private static final byte[] EMPTY = new byte[0];
+
+  private final KeyValueStore<Bytes, byte[]> connections;
+  private final KeyValueStore<Bytes, byte[]> expectations;
+  private final KeyValueStore<Bytes, byte[]> expiry;
+
+  StoreTables(KeyValueStore<Bytes, byte[]> connections, KeyValueStore<Bytes, byte[]> expectations,
+      KeyValueStore<Bytes, byte[]> expiry) {
+    this.connections = connections;
+    this.expectations = expectations;
+    this.expiry = expiry;
+  }
+
+  @Override
+  public Conn get(FlowKey key) {
+    byte[] v = connections.get(Bytes.wrap(StateCodec.encode(key)));
+    return v == null ? null : StateCodec.decodeConn(v);
+  }
+
+  @Override
+  public void put(FlowKey key, Conn conn) {
+    connections.put(Bytes.wrap(StateCodec.encode(key)), StateCodec.encode(conn));
+  }
+
+  @Override
+  public void remove(FlowKey key) {
+    connections.delete(Bytes.wrap(StateCodec.encode(key)));
+  }
+
+  @Override
+  public Expectation get(Expectation.Key key) {
+    byte[] v = expectations.get(Bytes.wrap(StateCodec.encode(key)));
+    return v == null ? null : StateCodec.decodeExpectation(v);
+  }
+
+  @Override
+  public void put(Expectation expectation) {
+    expectations.put(Bytes.wrap(StateCodec.encode(expectation.key())), StateCodec.encode(expectation));
+  }
+
+  @Override
+  public void remove(Expectation.Key key) {
+    expectations.delete(Bytes.wrap(StateCodec.encode(key)));
+  }
+
+  @Override
+  public void add(long deadlineNanos, FlowKey key) {
+    expiry.put(Bytes.wrap(indexKey(deadlineNanos, StateCodec.encode(key))), EMPTY);
+  }
+
+  @Override
+  public int drainDue(long nowNanos, int max, Due consumer) {
+    int handled = 0;
+    // Upper bound: every key of deadline <= now sorts before (now + 1) followed by nothing.
+    Bytes to = Bytes.wrap(ByteBuffer.allocate(8).putLong(sortable(nowNanos) + 1).array());
+    java.util.List<Bytes> due = new java.util.ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> it = expiry.range(null, to)) {
+      while (handled < max && it.hasNext()) {
+        Bytes k = it.next().key;
+        due.add(k);
+        handled++;
+      }
+    }
+    // Act after closing the iterator: the consumer writes to the same store.
+    for (Bytes k : due) {
+      expiry.delete(k);
+      byte[] raw = k.get();
+      long deadline = ByteBuffer.wrap(raw, 0, 8).getLong() ^ Long.MIN_VALUE;
+      byte[] flow = java.util.Arrays.copyOfRange(raw, 8, raw.length);
+      consumer.accept(deadline, StateCodec.decodeKey(flow));
+    }
+    return handled;
+  }
+
+  static byte[] indexKey(long deadlineNanos, byte[] flowKey) {
+    return ByteBuffer.allocate(8 + flowKey.length).putLong(sortable(deadlineNanos)).put(flowKey).array();
+  }
+
+  /** Flips the sign bit so that unsigned byte order equals signed numeric order. */
+  private static long sortable(long v) {
+    return v ^ Long.MIN_VALUE;
+  }
+}

@@ -1,0 +1,32 @@
+package io.flowinspect.inspect.streams;
+
+import io.flowinspect.schemas.Topics;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+
+/** The Kafka Streams configuration flowinspect runs with, before the user's overrides. */
+public final class StreamsProperties {
+  public static final String DEFAULT_APPLICATION_ID = "flowinspect-inspector";
+
+  private StreamsProperties() {}
+
+  public static Properties of(String bootstrapServers, String applicationId, Topics topics, Map<String, String> overrides) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    // A record the serdes cannot read goes, untouched and with the exception in its headers, to
+    // the dead-letter topic; one poison record must not stop the inspection of everything else.
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+    p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters().name());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+    // Verdicts are forwarded, never cached in a table, so the store cache only de-duplicates writes
+    // of connection state between commits.
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(32L * 1024 * 1024));
+    p.put(StreamsConfig.producerPrefix("linger.ms"), "5");
+    p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+    p.putAll(overrides);
+    return p;
+  }
+}

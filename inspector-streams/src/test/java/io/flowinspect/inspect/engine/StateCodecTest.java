@@ -1,0 +1,67 @@
+package io.flowinspect.inspect.engine;
+
+import static io.flowinspect.inspect.engine.Packet.ACK;
+import static io.flowinspect.inspect.engine.Packet.PSH;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class StateCodecTest {
+  @Test
+  void flowKeyRoundTripsAndSortsLikeItsBytes() {
+    FlowKey v4 = FlowKey.of(3, 6, IpAddress.parse("10.0.0.1"), 1234, IpAddress.parse("10.0.0.2"), 80);
+    FlowKey v6 = FlowKey.of(0, 17, IpAddress.parse("2001:db8::1"), 53, IpAddress.parse("2001:db8::2"), 5353);
+
+    assertThat(StateCodec.decodeKey(StateCodec.encode(v4))).isEqualTo(v4);
+    assertThat(StateCodec.decodeKey(StateCodec.encode(v6))).isEqualTo(v6);
+    assertThat(StateCodec.encode(v4)).hasSize(22);
+  }
+
+  @Test
+  void tcpConnectionStateRoundTripsExactly() {
+    TcpConversation t = TcpTrackingTest.established();
+    t.client(PSH | ACK, 100);
+    Conn original = t.conn();
+    original.decide(Decision.DENY, "no-telnet");
+
+    Conn copy = StateCodec.decodeConn(StateCodec.encode(original));
+
+    assertThat(StateCodec.encode(copy)).isEqualTo(StateCodec.encode(original));
+    assertThat(copy.tcpState()).isEqualTo(TcpState.ESTABLISHED);
+    assertThat(copy.orig.end).isEqualTo(original.orig.end);
+    assertThat(copy.reply.maxWindow).isEqualTo(original.reply.maxWindow);
+    assertThat(copy.decision()).isEqualTo(Decision.DENY);
+    assertThat(copy.ruleId()).isEqualTo("no-telnet");
+    assertThat(copy.expiresNanos()).isEqualTo(original.expiresNanos());
+  }
+
+  @Test
+  void connectionReplayedFromItsEncodingTracksTheSameAsTheOriginal() {
+    TcpConversation live = TcpTrackingTest.established();
+    TcpConversation restored = TcpTrackingTest.established();
+    restored.state.put(restored.key, StateCodec.decodeConn(StateCodec.encode(restored.conn())));
+
+    for (TcpConversation t : new TcpConversation[] {live, restored}) {
+      t.client(PSH | ACK, 500);
+      t.server(ACK);
+    }
+
+    assertThat(StateCodec.encode(restored.conn())).isEqualTo(StateCodec.encode(live.conn()));
+  }
+
+  @Test
+  void unknownFormatVersionIsRefused() {
+    byte[] bytes = StateCodec.encode(TcpTrackingTest.established().conn());
+    bytes[0] = 99;
+
+    assertThatThrownBy(() -> StateCodec.decodeConn(bytes)).hasMessageContaining("format 99");
+  }
+
+  @Test
+  void establishedTcpConnectionTakesAboutEightyBytes() {
+    int size = StateCodec.encode(TcpTrackingTest.established().conn()).length;
+
+    assertThat(size).isLessThanOrEqualTo(96);
+  }
+}

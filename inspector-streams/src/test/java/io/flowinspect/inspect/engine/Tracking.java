@@ -1,0 +1,34 @@
+package io.flowinspect.inspect.engine;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A tracker over in-memory tables that records which connections ended and why. */
+final class Tracking {
+  final InMemoryState state = new InMemoryState();
+  final List<String> ended = new ArrayList<>();
+  final List<FlowKey> opened = new ArrayList<>();
+  final ConnectionTracker tracker;
+
+  Tracking() {
+    this(TrackerConfig.defaults());
+  }
+
+  Tracking(TrackerConfig config) {
+    tracker = new ConnectionTracker(config, state, state, state, new ConnectionTracker.Listener() {
+      @Override
+      public void opened(FlowKey key, Conn conn, Packet first, Expectation expectation) {
+        opened.add(key);
+      }
+
+      @Override
+      public void ended(FlowKey key, Conn conn, EndReason reason, long nowNanos) {
+        ended.add(reason.name());
+      }
+    });
+  }
+
+  Classification send(FlowKey key, Packet p) {
+    return tracker.process(key, p);
+  }
+}
