@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         CaptureCommand.class,
         InspectorCommand.class,
         BrokerCommand.class,
+        SynthCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -26,6 +26,11 @@ public final class PacketFlags {
   public static final int INNER_NOT_TRACKABLE = 1 << 7;
   /** The transport header is malformed in a way a firewall rejects (e.g. UDP length, TCP data offset). */
   public static final int TRANSPORT_MALFORMED = 1 << 8;
+  /**
+   * FTP control connections only: the segment's payload was captured whole and ends with a line
+   * feed. The kernel's FTP helper reads a command only where a previous segment ended a line.
+   */
+  public static final int PAYLOAD_ENDS_LINE = 1 << 9;
 
   public static final int WSCALE_MASK = 0x0f;
   public static final int OPT_WSCALE = 1 << 4;

@@ -187,6 +187,9 @@ public final class FrameDecoder {
     if (out.payloadLength > 0 && (isFtpPort(out.srcPort) || isFtpPort(out.dstPort))) {
       int captured = Math.min(out.payloadLength, l4CapturedLength - headerLength);
       out.ftpLine = FtpLines.extract(b, tcp + headerLength, captured, options.maxFtpLine());
+      if (captured == out.payloadLength && b[tcp + headerLength + captured - 1] == '\n') {
+        out.flags |= PacketFlags.PAYLOAD_ENDS_LINE;
+      }
     }
     orient(out);
     return null;

@@ -5,6 +5,7 @@ import static io.flowinspect.capture.decode.PacketBuilder.ACK;
 import static io.flowinspect.capture.decode.PacketBuilder.PSH;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flowinspect.schemas.PacketFlags;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -19,6 +20,14 @@ class FtpLineExtractionTest {
 
   private static String line(DecodedPacket p) {
     return p.ftpLine() == null ? null : new String(p.ftpLine(), StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void segmentsOnTheControlConnectionSayWhetherTheyEndALine() {
+    assertThat(decode(toServer("USER anonymous\r\n").build()).flags() & PacketFlags.PAYLOAD_ENDS_LINE).isNotZero();
+    assertThat(decode(toServer("USER anon").build()).flags() & PacketFlags.PAYLOAD_ENDS_LINE).isZero();
+    assertThat(decode(PacketBuilder.tcp("10.99.1.2", 40000, "10.99.2.2", 80).flags(PSH | ACK).payload("GET /\n")
+        .build()).flags() & PacketFlags.PAYLOAD_ENDS_LINE).as("not an FTP port").isZero();
   }
 
   @Test

@@ -41,7 +41,7 @@ class PacketRecordsTest {
     DecodedPacket p = Decoding.decode(ip);
     PacketHeader h = PacketRecords.header(p);
     assertThat(h.getTimeNanos()).isEqualTo(Decoding.TIME);
-    assertThat(h.getFlags()).isEqualTo(PacketFlags.FROM_HIGH);
+    assertThat(h.getFlags()).isEqualTo(PacketFlags.FROM_HIGH | PacketFlags.PAYLOAD_ENDS_LINE);
     assertThat(h.getLength()).isEqualTo(ip.length);
     assertThat(h.getPayloadLength()).isEqualTo(18);
     assertThat(h.getTcpFlags()).isEqualTo(PSH | ACK);

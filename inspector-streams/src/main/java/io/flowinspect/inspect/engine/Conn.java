@@ -47,6 +47,8 @@ public final class Conn {
 
   /** FTP control connection: the expectation it created last (the kernel allows one per master). */
   Expectation.Key expectation;
+  /** FTP control connection: where lines start in each direction. */
+  FtpLineStarts ftp;
 
   Conn(boolean origIsHigh, long nowNanos) {
     this.origIsHigh = origIsHigh;

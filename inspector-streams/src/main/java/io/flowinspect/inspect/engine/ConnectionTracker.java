@@ -26,6 +26,7 @@ public final class ConnectionTracker {
   private final ExpiryIndex expiry;
   private final Listener listener;
   private final TcpTracker tcp;
+  private final FtpHelper ftp;
   private final long udpStreamDelayNanos = 2_000_000_000L;
 
   public ConnectionTracker(TrackerConfig config, ConnectionTable table, ExpectationTable expectations,
@@ -36,6 +37,7 @@ public final class ConnectionTracker {
     this.expiry = expiry;
     this.listener = listener;
     this.tcp = new TcpTracker(config);
+    this.ftp = new FtpHelper(config, expectations);
   }
 
   public TrackerConfig config() {
@@ -117,7 +119,9 @@ public final class ConnectionTracker {
         }
         default -> {
           Classification c = accepted(key, ct, p, dir, created, expected);
-          ftp(key, ct, p, dir, c);
+          if (ftp.inspect(key, ct, p, dir, c)) {
+            table.put(key, ct);
+          }
           return c;
         }
       }
@@ -303,39 +307,5 @@ public final class ConnectionTracker {
     ct.decision = e.decision();
     ct.ruleId = e.ruleId();
     return e;
-  }
-
-  /**
-   * The FTP helper: on a control connection (responder port configured as FTP) a PORT/EPRT from
-   * the client or a 227/229 from the server announces the data connection. Like the kernel it
-   * reads only packets of a connection that has seen both directions, and keeps one expectation
-   * per control connection.
-   */
-  private void ftp(FlowKey key, Conn ct, Packet p, Direction dir, Classification c) {
-    if (p.ftpLine() == null || c.state() != CtState.ESTABLISHED) {
-      return;
-    }
-    boolean responderHigh = !ct.origIsHigh;
-    if (!config.isFtpPort(key.port(responderHigh))) {
-      return;
-    }
-    FtpAnnouncement a = FtpAnnouncement.parse(p.ftpLine(), dir, key.ipv6());
-    if (a == null) {
-      return;
-    }
-    IpAddress sender = key.address(p.fromHigh());
-    IpAddress other = key.address(!p.fromHigh());
-    IpAddress destination = a.address() == null ? sender : a.address();
-    if (key.ipv6() && !destination.equals(sender)) {
-      return; // the kernel trusts a different address in IPv4 lines only
-    }
-    if (ct.expectation != null) {
-      expectations.remove(ct.expectation);
-    }
-    Expectation.Key k = Expectation.Key.of(key.zone(), Protocols.TCP, other, destination, a.port());
-    expectations.put(new Expectation(k, key, ct.decision, ct.ruleId,
-        p.timeNanos() + config.timeouts().expectation().toNanos()));
-    ct.expectation = k;
-    table.put(key, ct);
   }
 }

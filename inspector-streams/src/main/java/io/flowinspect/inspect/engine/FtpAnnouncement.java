@@ -4,9 +4,7 @@ import java.util.Locale;
 
 /**
  * Reads the FTP control lines that announce a data connection: PORT and EPRT from the client
- * (RFC 959, RFC 2428), 227 and 229 replies from the server. Like the kernel's FTP helper it trusts
- * an IPv4 address named in the line (a server behind NAT may name its public address) but rejects
- * an IPv6 one that is not the sender's.
+ * (RFC 959, RFC 2428), 227 and 229 replies from the server.
  *
  * @param address where the data connection will go; null means the sender of the line itself
  * @param port the data connection's destination port

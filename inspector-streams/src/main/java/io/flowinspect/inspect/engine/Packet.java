@@ -18,7 +18,7 @@ package io.flowinspect.inspect.engine;
  * @param sackEdge highest right edge among SACK blocks, or {@link #NO_SACK} when there are none
  * @param icmpType ICMP type, or -1 for other protocols
  * @param icmpCode ICMP code
- * @param anomalies bit set of {@link #CHECKSUM_BAD} and {@link #MALFORMED}
+ * @param attributes bit set of {@link #CHECKSUM_BAD}, {@link #MALFORMED} and {@link #ENDS_LINE}
  * @param icmpError details of an ICMP error message, else null
  * @param ftpLine a PORT, EPRT, 227 or 229 line from an FTP control connection, else null
  */
@@ -36,7 +36,7 @@ public record Packet(
     long sackEdge,
     int icmpType,
     int icmpCode,
-    int anomalies,
+    int attributes,
     IcmpError icmpError,
     String ftpLine) {
 
@@ -53,6 +53,8 @@ public record Packet(
   public static final int CHECKSUM_BAD = 1;
   /** The transport header contradicts the IP header (a length or offset that cannot be). */
   public static final int MALFORMED = 1 << 1;
+  /** The payload (known whole) ends with a line feed; FTP's helper needs to know where lines start. */
+  public static final int ENDS_LINE = 1 << 2;
 
   public static final long NO_SACK = -1L;
 
@@ -61,11 +63,15 @@ public record Packet(
   }
 
   public boolean checksumBad() {
-    return (anomalies & CHECKSUM_BAD) != 0;
+    return (attributes & CHECKSUM_BAD) != 0;
   }
 
   public boolean malformed() {
-    return (anomalies & MALFORMED) != 0;
+    return (attributes & MALFORMED) != 0;
+  }
+
+  public boolean endsLine() {
+    return (attributes & ENDS_LINE) != 0;
   }
 
   public boolean hasSack() {

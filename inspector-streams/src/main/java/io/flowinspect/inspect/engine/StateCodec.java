@@ -14,6 +14,7 @@ public final class StateCodec {
   private static final int DENY = 1 << 1;
   private static final int TCP = 1 << 2;
   private static final int HAS_EXPECTATION = 1 << 3;
+  private static final int HAS_FTP_LINES = 1 << 4;
 
   private StateCodec() {}
 
@@ -68,7 +69,8 @@ public final class StateCodec {
     Bytes b = new Bytes(c.orig == null ? 48 : 112);
     b.u8(CONN_FORMAT);
     int bits = (c.origIsHigh ? ORIG_IS_HIGH : 0) | (c.decision == Decision.DENY ? DENY : 0)
-        | (c.orig != null ? TCP : 0) | (c.expectation != null ? HAS_EXPECTATION : 0);
+        | (c.orig != null ? TCP : 0) | (c.expectation != null ? HAS_EXPECTATION : 0)
+        | (c.ftp != null ? HAS_FTP_LINES : 0);
     b.u8(bits);
     b.u8(c.status);
     // Times as deltas from the first packet: a connection's lifetime fits in a few bytes.
@@ -99,6 +101,13 @@ public final class StateCodec {
     }
     if (c.expectation != null) {
       writeExpectationKey(b, c.expectation);
+    }
+    if (c.ftp != null) {
+      b.u8(c.ftp.counts[0]);
+      b.u8(c.ftp.counts[1]);
+      for (int seq : c.ftp.seqs) {
+        b.i32(seq);
+      }
     }
     return b.toArray();
   }
@@ -141,6 +150,14 @@ public final class StateCodec {
     }
     if ((bits & HAS_EXPECTATION) != 0) {
       c.expectation = readExpectationKey(b);
+    }
+    if ((bits & HAS_FTP_LINES) != 0) {
+      c.ftp = new FtpLineStarts();
+      c.ftp.counts[0] = b.u8();
+      c.ftp.counts[1] = b.u8();
+      for (int i = 0; i < c.ftp.seqs.length; i++) {
+        c.ftp.seqs[i] = b.i32();
+      }
     }
     return c;
   }

@@ -50,8 +50,9 @@ public final class AvroMapping {
   public static Packet packet(PacketHeader h) {
     int flags = h.getFlags();
     int options = h.getTcpOptions();
-    int anomalies = (PacketFlags.has(flags, PacketFlags.CHECKSUM_BAD) ? Packet.CHECKSUM_BAD : 0)
-        | (PacketFlags.has(flags, PacketFlags.TRANSPORT_MALFORMED) ? Packet.MALFORMED : 0);
+    int attributes = (PacketFlags.has(flags, PacketFlags.CHECKSUM_BAD) ? Packet.CHECKSUM_BAD : 0)
+        | (PacketFlags.has(flags, PacketFlags.TRANSPORT_MALFORMED) ? Packet.MALFORMED : 0)
+        | (PacketFlags.has(flags, PacketFlags.PAYLOAD_ENDS_LINE) ? Packet.ENDS_LINE : 0);
     Packet.IcmpError error = null;
     if (PacketFlags.has(flags, PacketFlags.ICMP_ERROR)) {
       error = new Packet.IcmpError(PacketFlags.has(flags, PacketFlags.INNER_FROM_HIGH),
@@ -71,7 +72,7 @@ public final class AvroMapping {
         PacketFlags.has(options, PacketFlags.OPT_WSCALE) ? options & PacketFlags.WSCALE_MASK : -1,
         PacketFlags.has(options, PacketFlags.OPT_SACK_PERMITTED),
         PacketFlags.has(options, PacketFlags.OPT_SACK) ? h.getSackEdge() & 0xffff_ffffL : Packet.NO_SACK,
-        h.getIcmpType(), h.getIcmpCode(), anomalies, error, ftp);
+        h.getIcmpType(), h.getIcmpCode(), attributes, error, ftp);
   }
 
   public static Verdict verdict(VerdictEvent v) {

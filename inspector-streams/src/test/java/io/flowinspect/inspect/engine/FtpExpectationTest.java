@@ -49,7 +49,8 @@ class FtpExpectationTest {
     t.send(control6, tcp(!high, SYN, 100, 0));
     t.send(control6, tcp(high, SYN | ACK, 9000, 101));
     t.send(control6, tcp(!high, ACK, 101, 9001));
-    t.send(control6, PacketBuilder.at(now += SECOND).fromHigh(high).tcp(PSH | ACK, 9001, 101)
+    t.send(control6, PacketBuilder.at(now += SECOND).fromHigh(high).tcp(PSH | ACK, 9001, 101).ftpOtherLine(11).build());
+    t.send(control6, PacketBuilder.at(now += SECOND).fromHigh(high).tcp(PSH | ACK, 9012, 101)
         .ftp("229 Entering Extended Passive Mode (|||6446|)").build());
     FlowKey data = FlowKey.of(0, Protocols.TCP, client6, 40002, server6, 6446);
 
@@ -74,7 +75,8 @@ class FtpExpectationTest {
     t.send(web, tcp(!high, SYN, 100, 0));
     t.send(web, tcp(high, SYN | ACK, 9000, 101));
     t.send(web, tcp(!high, ACK, 101, 9001));
-    t.send(web, PacketBuilder.at(now += SECOND).fromHigh(high).tcp(PSH | ACK, 9001, 101)
+    t.send(web, PacketBuilder.at(now += SECOND).fromHigh(high).tcp(PSH | ACK, 9001, 101).ftpOtherLine(11).build());
+    t.send(web, PacketBuilder.at(now += SECOND).fromHigh(high).tcp(PSH | ACK, 9012, 101)
         .ftp("227 Entering Passive Mode (192,0,2,21,19,137)").build());
     FlowKey data = FlowKey.of(0, Protocols.TCP, CLIENT, 40001, SERVER, 5001);
 
@@ -109,10 +111,35 @@ class FtpExpectationTest {
     assertThat(FtpAnnouncement.parse("EPRT |1|10.0.0.5|6275|", Direction.ORIGINAL, true)).as("family").isNull();
   }
 
+  @Test
+  void commandInTheFirstSegmentOfADirectionIsNotReadBecauseNoLineIsKnownToStartThere() {
+    t.send(control, tcp(!serverHigh, SYN, clientSeq++, 0));
+    t.send(control, tcp(serverHigh, SYN | ACK, serverSeq++, clientSeq));
+    t.send(control, tcp(!serverHigh, ACK, clientSeq, serverSeq));
+    serverSays("227 Entering Passive Mode (192,0,2,21,19,137)");
+    FlowKey data = FlowKey.of(0, Protocols.TCP, CLIENT, 40001, SERVER, 5001);
+
+    assertThat(t.send(data, tcp(data.lowAddress().equals(SERVER), SYN, 1, 0))).isEqualTo(Classification.NEW_ORIGINAL);
+  }
+
+  @Test
+  void announcementNamingAnAddressThatIsNotTheSendersOpensNothing() {
+    openControl();
+    serverSays("227 Entering Passive Mode (203,0,113,9,19,137)"); // e.g. a NAT's public address
+    FlowKey elsewhere = FlowKey.of(0, Protocols.TCP, CLIENT, 40001, IpAddress.parse("203.0.113.9"), 5001);
+
+    boolean clientHigh = elsewhere.highAddress().equals(CLIENT);
+    assertThat(t.send(elsewhere, tcp(clientHigh, SYN, 1, 0)))
+        .isEqualTo(Classification.NEW_ORIGINAL);
+  }
+
+  /** Handshake, the server's greeting and the client's first command: lines now start in both directions. */
   private void openControl() {
     t.send(control, tcp(!serverHigh, SYN, clientSeq++, 0));
     t.send(control, tcp(serverHigh, SYN | ACK, serverSeq++, clientSeq));
     t.send(control, tcp(!serverHigh, ACK, clientSeq, serverSeq));
+    serverSays("220 ready");
+    clientSays("USER anonymous");
   }
 
   private void serverSays(String line) {

@@ -15,7 +15,7 @@ final class PacketBuilder {
   private long sackEdge = Packet.NO_SACK;
   private int icmpType = -1;
   private int icmpCode;
-  private int anomalies;
+  private int attributes;
   private Packet.IcmpError icmpError;
   private String ftpLine;
 
@@ -74,20 +74,29 @@ final class PacketBuilder {
     return this;
   }
 
-  PacketBuilder anomalies(int bits) {
-    anomalies = bits;
+  PacketBuilder attributes(int bits) {
+    attributes = bits;
     return this;
   }
 
   PacketBuilder ftp(String line) {
     ftpLine = line;
+    attributes |= Packet.ENDS_LINE;
     payload = line.length() + 2;
     length = 40 + payload;
     return this;
   }
 
+  /** Data on an FTP control connection that is not a command of interest, ending a line. */
+  PacketBuilder ftpOtherLine(int bytes) {
+    payload = bytes;
+    length = 40 + bytes;
+    attributes |= Packet.ENDS_LINE;
+    return this;
+  }
+
   Packet build() {
     return new Packet(timeNanos, fromHigh, length, payload, tcpFlags, seq, ack, window, windowScale, sackPermitted,
-        sackEdge, icmpType, icmpCode, anomalies, icmpError, ftpLine);
+        sackEdge, icmpType, icmpCode, attributes, icmpError, ftpLine);
   }
 }

@@ -291,7 +291,7 @@ class TcpTrackingTest {
 
   @Test
   void badChecksumIsInvalidUnlessChecksumsAreIgnored() {
-    Packet bad = PacketBuilder.at(1).tcp(SYN, 1000, 0).anomalies(Packet.CHECKSUM_BAD).build();
+    Packet bad = PacketBuilder.at(1).tcp(SYN, 1000, 0).attributes(Packet.CHECKSUM_BAD).build();
 
     assertThat(new TcpConversation().send(bad).reason()).isEqualTo("bad checksum");
     assertThat(new TcpConversation(TrackerConfig.defaults().withChecksums(false)).send(bad))

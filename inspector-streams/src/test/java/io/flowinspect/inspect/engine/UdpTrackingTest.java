@@ -77,9 +77,9 @@ class UdpTrackingTest {
 
   @Test
   void malformedLengthAndBadChecksumAreInvalid() {
-    assertThat(t.send(dns, PacketBuilder.at(0).anomalies(Packet.MALFORMED).build()).reason())
+    assertThat(t.send(dns, PacketBuilder.at(0).attributes(Packet.MALFORMED).build()).reason())
         .isEqualTo("truncated/malformed packet");
-    assertThat(t.send(dns, PacketBuilder.at(0).anomalies(Packet.CHECKSUM_BAD).build()).reason())
+    assertThat(t.send(dns, PacketBuilder.at(0).attributes(Packet.CHECKSUM_BAD).build()).reason())
         .isEqualTo("bad checksum");
     assertThat(t.state.get(dns)).isNull();
   }

@@ -1,0 +1,43 @@
+package io.flowinspect.inspect.engine;
+
+/**
+ * Where lines start on an FTP control connection: the kernel's FTP helper remembers, per
+ * direction, the sequence numbers just after the last two segments that ended with a line feed,
+ * and reads a command only in a segment that starts at one of them — so a PORT hidden in the
+ * middle of a line, or in the first segment it ever sees, opens nothing.
+ */
+final class FtpLineStarts {
+  private static final int REMEMBERED = 2;
+
+  final int[] seqs = new int[2 * REMEMBERED];
+  final int[] counts = new int[2];
+
+  boolean startsLine(Direction dir, int seq) {
+    int base = dir.index() * REMEMBERED;
+    for (int i = 0; i < counts[dir.index()]; i++) {
+      if (seqs[base + i] == seq) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Remembers that a line starts at {@code seq}; the older of two remembered starts makes way. */
+  void remember(Direction dir, int seq) {
+    int d = dir.index();
+    int base = d * REMEMBERED;
+    for (int i = 0; i < counts[d]; i++) {
+      if (seqs[base + i] == seq) {
+        return;
+      }
+    }
+    if (counts[d] < REMEMBERED) {
+      seqs[base + counts[d]++] = seq;
+      return;
+    }
+    int oldest = Seq.before(seqs[base], seqs[base + 1]) ? 0 : 1;
+    if (Seq.after(seq, seqs[base + oldest])) {
+      seqs[base + oldest] = seq;
+    }
+  }
+}
