@@ -1,23 +1,34 @@
 package io.flowinspect.capture;
 
 import io.flowinspect.capture.decode.DecodeCounters;
+import io.flowinspect.capture.publish.PublisherStats;
 import java.time.Duration;
 
 /**
  * What publishing a capture file did.
  *
  * @param frames frames read from the file
- * @param packets packets decoded and sent
+ * @param packets packets decoded and handed to the publisher
  * @param decoder frames decoded and skipped, by reason
- * @param records records the broker acknowledged (packets and heartbeats)
- * @param failed records the broker did not take
+ * @param publisher what the publisher sent, and what the broker acknowledged
  * @param lastPacketNanos capture time of the last packet, or 0 when there was none
+ * @param elapsed wall-clock time from opening the file to the last acknowledgement
  */
-public record FilePublishReport(long frames, long packets, DecodeCounters decoder, long records, long heartbeats,
-    long failed, long lastPacketNanos, Duration elapsed) {
+public record FilePublishReport(long frames, long packets, DecodeCounters decoder, PublisherStats publisher,
+    long lastPacketNanos, Duration elapsed) {
 
   public double packetsPerSecond() {
     double s = elapsed.toNanos() / 1e9;
     return s <= 0 ? 0 : packets / s;
+  }
+
+  public double recordsPerSecond() {
+    double s = elapsed.toNanos() / 1e9;
+    return s <= 0 ? 0 : publisher.recordsSent() / s;
+  }
+
+  /** Packets decoded but not acknowledged: dropped under backpressure or refused by the broker. */
+  public long lost() {
+    return publisher.packetsDropped() + publisher.packetsFailed();
   }
 }

@@ -2,45 +2,35 @@ package io.flowinspect.cli;
 
 import io.flowinspect.capture.CaptureAgent;
 import io.flowinspect.capture.FilePublishReport;
-import io.flowinspect.capture.publish.Partitioning;
+import io.flowinspect.capture.ReplayOptions;
+import io.flowinspect.capture.publish.Backpressure;
 import io.flowinspect.capture.publish.PacketPublisher;
-import io.flowinspect.capture.publish.PublisherOptions;
-import io.flowinspect.schemas.Topics;
+import io.flowinspect.capture.publish.PublisherStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code flowinspect capture}: the capture agent, publishing a capture file to Kafka. */
+/** {@code flowinspect capture}: the capture agent. */
 @Command(name = "capture", mixinStandardHelpOptions = true,
-    description = "Decode a capture file's packet headers and publish them to the packets topic.")
+    description = "Decode packet headers from a capture file and publish them to the packets topic.")
 final class CaptureCommand implements Callable<Integer> {
   @Option(names = "--pcap", required = true, paramLabel = "FILE", description = "pcap or pcapng file.")
   Path pcap;
 
-  @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT")
-  String bootstrap;
-
-  @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX, description = "Default: flowinspect.")
-  String prefix;
-
-  @Option(names = "--sensor", defaultValue = "agent", description = "This agent's name in every record.")
-  String sensor;
-
-  @Option(names = "--partitioning", defaultValue = "address_pair",
-      description = "address_pair (default: related connections meet in one task) or five_tuple.")
-  Partitioning partitioning;
-
-  @Option(names = "--heartbeat", defaultValue = "1s", paramLabel = "DURATION",
-      description = "Capture time between heartbeats to every partition, e.g. 1s, 500ms.")
-  String heartbeat;
+  @Option(names = "--speed", defaultValue = "max", paramLabel = "N|max",
+      description = "Replay at the capture's own timing sped up N times (1 = real time), or max (default).")
+  String speed;
 
   @Option(names = "--advance-clock", defaultValue = "0s", paramLabel = "DURATION",
       description = "Send a last heartbeat this long after the last packet, so idle connections time out.")
   String advanceClock;
+
+  @Mixin
+  PublishOptions publish = new PublishOptions();
 
   @Mixin
   EngineOptions engine = new EngineOptions();
@@ -50,16 +40,39 @@ final class CaptureCommand implements Callable<Integer> {
     if (!Files.isReadable(pcap)) {
       throw new UserError("cannot read capture " + pcap);
     }
-    Topics topics = Topics.withPrefix(prefix);
-    PublisherOptions options = new PublisherOptions(sensor, partitioning, Durations.parse(heartbeat, "--heartbeat"));
+    ReplayOptions replay = new ReplayOptions(parseSpeed(), Durations.parse(advanceClock, "--advance-clock"));
     FilePublishReport r;
-    try (PacketPublisher publisher = PacketPublisher.connect(bootstrap, topics, options, new Properties())) {
-      r = CaptureAgent.publishFile(pcap, engine.decoder(), publisher, Durations.parse(advanceClock, "--advance-clock"));
+    try (PacketPublisher publisher = PacketPublisher.connect(publish.bootstrap, publish.topics(),
+        publish.publisher(Backpressure.WAIT), publish.producer())) {
+      r = CaptureAgent.publishFile(pcap, engine.decoder(), publisher, replay, ProgressLine.onTerminal());
     }
-    System.out.printf("%s: %d frames, %d packets published to %s (%.0f packets/s), %d heartbeats, %d failed%n",
-        pcap.getFileName(), r.frames(), r.packets(), topics.packets().name(), r.packetsPerSecond(), r.heartbeats(),
-        r.failed());
+    print(r);
+    return r.lost() == 0 ? 0 : 1;
+  }
+
+  private void print(FilePublishReport r) {
+    PublisherStats s = r.publisher();
+    System.out.printf(Locale.ROOT, "%s: %d frames, %d packets in %d records (%.1f per record) to %s%n",
+        pcap.getFileName(), r.frames(), r.packets(), s.recordsSent() - s.heartbeats(), s.packetsPerRecord(),
+        publish.topics().packets().name());
+    System.out.printf(Locale.ROOT, "  %.0f packets/s, %.0f records/s over %.2f s; %d heartbeats; acknowledged %d, "
+            + "dropped %d, failed %d%n", r.packetsPerSecond(), r.recordsPerSecond(), r.elapsed().toNanos() / 1e9,
+        s.heartbeats(), s.packetsAcked(), s.packetsDropped(), s.packetsFailed());
     System.out.println("  decoder: " + r.decoder());
-    return r.failed() == 0 ? 0 : 1;
+  }
+
+  private double parseSpeed() {
+    if (speed.equalsIgnoreCase("max")) {
+      return 0;
+    }
+    try {
+      double v = Double.parseDouble(speed);
+      if (v > 0) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UserError("--speed must be a positive number or max, not " + speed);
   }
 }

@@ -37,6 +37,6 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println("flowinspect demo: starting a Kafka broker, the inspector and the capture agent...");
     DemoReport report = Demo.run(capture, settings, engine.decoder(), partitions);
     report.print(System.out);
-    return report.published().failed() == 0 ? 0 : 1;
+    return report.published().lost() == 0 ? 0 : 1;
   }
 }

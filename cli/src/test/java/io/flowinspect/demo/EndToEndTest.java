@@ -62,7 +62,8 @@ class EndToEndTest {
   @Test
   void everyPacketReachedTheTopicAndNothingFailed() {
     assertThat(kafka.published().packets()).isEqualTo(190);
-    assertThat(kafka.published().failed()).isZero();
+    assertThat(kafka.published().lost()).isZero();
+    assertThat(kafka.published().publisher().packetsAcked()).isEqualTo(190);
     assertThat(kafka.deadLetters()).isZero();
   }
 

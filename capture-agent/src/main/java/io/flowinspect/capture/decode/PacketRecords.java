@@ -22,6 +22,7 @@ public final class PacketRecords {
   public static PacketHeader header(DecodedPacket p) {
     // errorSource and ftpLine are fresh arrays per decoded packet, never reused: wrapping is safe.
     return new PacketHeader(
+        0, // the connection is the record's key until a publisher batches several
         p.timeNanos(),
         p.flags(),
         p.length(),

@@ -7,41 +7,65 @@ import io.flowinspect.schemas.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
- * Publishes packet headers to the packets topic, keyed by flow, with the capture time as the
- * record timestamp, and a heartbeat to every partition each time capture time moves on by the
- * heartbeat interval, so that the inspector's stream time, and its timeouts, advance on partitions
- * that carry no traffic — in a live capture and in a replay alike.
+ * Publishes packet headers to the packets topic, several per record.
+ *
+ * <p>Batches. Headers bound for one partition wait up to {@code linger} of capture time, or until
+ * {@code maxBatchPackets} are together, then go out as one record in capture order. A record
+ * whose packets all belong to one connection is keyed by that connection; one that mixes
+ * connections lists their keys inside (see {@link PartitionBatch}). Batching by partition rather
+ * than by connection is what makes batches fill on real links, where thousands of connections
+ * interleave and few send twice within a few milliseconds, and it keeps every partition in
+ * capture order, which related connections (FTP data, ICMP errors) and timeouts rely on.
+ *
+ * <p>Watermarks. Every record says up to which capture time this agent has sent everything (the
+ * oldest packet still waiting in a batch, or now). The inspector expires connections only up to
+ * that point, so that batching never changes which packets find their connection alive.
+ *
+ * <p>Heartbeats. When capture time has moved on by the heartbeat interval, every waiting batch is
+ * sent and then a record with no packets goes to every partition, so that stream time, and the
+ * timeouts it drives, advance on partitions without traffic — in a live capture and in a replay.
+ *
+ * <p>Bounded memory, and a capture thread that never blocks on Kafka. Records go to the producer
+ * from a {@link RecordSender} thread; at most {@code maxInFlightPackets} headers are queued or
+ * unacknowledged, past that the publisher drops and counts, or waits, as {@link Backpressure}
+ * says. Thread-safe.
  */
 public final class PacketPublisher implements AutoCloseable {
-  private final Producer<FlowKey, PacketBatch> producer;
-  private final Topics topics;
+  private final String topic;
   private final PublisherOptions options;
   private final int partitions;
   private final long heartbeatNanos;
+  private final long lingerNanos;
+  private final PartitionBatch[] open;
+  private final RecordSender sender;
   private long nextHeartbeatNanos = Long.MIN_VALUE;
+  private long lastPacketNanos = Long.MIN_VALUE;
   private long watermarkNanos = Long.MIN_VALUE;
-  private final AtomicLong published = new AtomicLong();
-  private final AtomicLong failed = new AtomicLong();
-  private final AtomicReference<Exception> firstFailure = new AtomicReference<>();
+  private long packetsSent;
+  private long recordsSent;
   private long heartbeats;
 
   public PacketPublisher(Producer<FlowKey, PacketBatch> producer, Topics topics, PublisherOptions options) {
-    this.producer = producer;
-    this.topics = topics;
+    this.topic = topics.packets().name();
     this.options = options;
-    this.partitions = producer.partitionsFor(topics.packets().name()).size();
+    this.partitions = producer.partitionsFor(topic).size();
     this.heartbeatNanos = options.heartbeatInterval().toNanos();
+    this.lingerNanos = options.linger().toNanos();
+    this.open = new PartitionBatch[partitions];
+    for (int p = 0; p < partitions; p++) {
+      open[p] = new PartitionBatch(p, options.maxBatchPackets());
+    }
+    this.sender = new RecordSender(producer, options.backpressure(), options.maxInFlightPackets(),
+        "flowinspect-sender-" + options.sensor());
   }
 
-  /** A producer tuned for the agent: idempotent, compressed, batching briefly. */
+  /** A producer tuned for the agent: idempotent (ordered, no duplicates), compressed, lingering briefly. */
   public static PacketPublisher connect(String bootstrapServers, Topics topics, PublisherOptions options,
       Properties overrides) {
     Properties p = new Properties();
@@ -51,6 +75,7 @@ public final class PacketPublisher implements AutoCloseable {
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+    p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(256L * 1024 * 1024));
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "flowinspect-agent-" + options.sensor());
     p.putAll(overrides);
     KafkaProducer<FlowKey, PacketBatch> producer = new KafkaProducer<>(p, topics.packets().keySerde().serializer(),
@@ -58,44 +83,67 @@ public final class PacketPublisher implements AutoCloseable {
     return new PacketPublisher(producer, topics, options);
   }
 
-  public void publish(FlowKey key, PacketHeader header) {
+  public synchronized void publish(FlowKey key, PacketHeader header) {
     long time = header.getTimeNanos();
-    heartbeatIfDue(time);
-    watermarkNanos = Math.max(watermarkNanos, time);
-    PacketBatch batch = new PacketBatch(options.sensor(), watermarkNanos, List.of(header));
-    int partition = options.partitioning().partition(key, partitions);
-    send(new ProducerRecord<>(topics.packets().name(), partition, Duration.ofNanos(time).toMillis(), key, batch));
+    if (nextHeartbeatNanos == Long.MIN_VALUE) {
+      nextHeartbeatNanos = time + heartbeatNanos;
+    } else if (time >= nextHeartbeatNanos) {
+      heartbeatLocked(lastPacketNanos);
+      nextHeartbeatNanos = time + heartbeatNanos;
+    }
+    lastPacketNanos = Math.max(lastPacketNanos, time);
+    sendLingered(time, Long.MIN_VALUE);
+    PartitionBatch b = open[options.partitioning().partition(key, partitions)];
+    b.add(key, header, time);
+    if (b.size() >= options.maxBatchPackets()) {
+      sendBatch(b);
+    }
   }
 
-  /** Says to every partition that capture time has reached {@code nowNanos}. */
-  public void heartbeat(long nowNanos) {
-    watermarkNanos = Math.max(watermarkNanos, nowNanos);
-    PacketBatch beat = new PacketBatch(options.sensor(), watermarkNanos, List.of());
-    long millis = Duration.ofNanos(watermarkNanos).toMillis();
-    for (int p = 0; p < partitions; p++) {
-      send(new ProducerRecord<>(topics.packets().name(), p, millis, null, beat));
+  /**
+   * Sends every waiting batch, then tells every partition that capture time has reached
+   * {@code nowNanos} (never less than the last packet published).
+   */
+  public synchronized void heartbeat(long nowNanos) {
+    heartbeatLocked(Math.max(nowNanos, lastPacketNanos));
+  }
+
+  /**
+   * For live capture, called regularly from a timer: sends batches that have waited longer than
+   * the linger in wall-clock time (traffic may stop, and capture time with it), and a heartbeat
+   * when {@code captureClockNanos} — the clock packets are stamped with, less a grace for packets
+   * still in the kernel's buffer — passed the next heartbeat.
+   */
+  public synchronized void tick(long captureClockNanos) {
+    sendLingered(Long.MIN_VALUE, System.nanoTime() - lingerNanos);
+    if (nextHeartbeatNanos != Long.MIN_VALUE && captureClockNanos >= nextHeartbeatNanos) {
+      heartbeatLocked(Math.max(captureClockNanos, lastPacketNanos));
+      nextHeartbeatNanos = captureClockNanos + heartbeatNanos;
     }
-    heartbeats++;
+  }
+
+  /**
+   * Sends every waiting batch and waits until the broker answered for everything sent, at most
+   * {@code timeout}; returns false when time ran out.
+   */
+  public boolean flush(Duration timeout) {
+    synchronized (this) {
+      sendAllWaiting();
+    }
+    return sender.flush(timeout);
   }
 
   public void flush() {
-    producer.flush();
+    flush(Duration.ofMinutes(5));
   }
 
-  public long published() {
-    return published.get();
-  }
-
-  public long failed() {
-    return failed.get();
-  }
-
-  public long heartbeats() {
-    return heartbeats;
+  public synchronized PublisherStats stats() {
+    return new PublisherStats(packetsSent, recordsSent, sender.packetsAcked.get(), sender.recordsAcked.get(),
+        sender.pendingPackets(), sender.packetsDropped.get(), sender.packetsFailed.get(), heartbeats);
   }
 
   public Exception firstFailure() {
-    return firstFailure.get();
+    return sender.firstFailure.get();
   }
 
   public int partitions() {
@@ -104,27 +152,69 @@ public final class PacketPublisher implements AutoCloseable {
 
   @Override
   public void close() {
-    producer.close(Duration.ofSeconds(30));
+    close(Duration.ofSeconds(30));
   }
 
-  private void heartbeatIfDue(long time) {
-    if (nextHeartbeatNanos == Long.MIN_VALUE) {
-      nextHeartbeatNanos = time + heartbeatNanos;
-    } else if (time >= nextHeartbeatNanos) {
-      // Heartbeat at the previous watermark: everything up to it has been sent on every partition.
-      heartbeat(watermarkNanos);
-      nextHeartbeatNanos = time + heartbeatNanos;
+  /**
+   * Sends what waits and stops, within {@code timeout}; packets not acknowledged by then are
+   * counted as failed.
+   */
+  public void close(Duration timeout) {
+    synchronized (this) {
+      sendAllWaiting();
+    }
+    sender.close(timeout);
+  }
+
+  private void heartbeatLocked(long nowNanos) {
+    sendAllWaiting();
+    watermarkNanos = Math.max(watermarkNanos, nowNanos);
+    PacketBatch beat = new PacketBatch(options.sensor(), watermarkNanos, List.of(), List.of());
+    long millis = Duration.ofNanos(watermarkNanos).toMillis();
+    for (int p = 0; p < partitions; p++) {
+      if (sender.offer(new ProducerRecord<>(topic, p, millis, null, beat), 0)) {
+        recordsSent++;
+      }
+    }
+    heartbeats++;
+  }
+
+  /** Sends batches opened at or before {@code captureNanos} - linger, or by wall clock before {@code wallNanos}. */
+  private void sendLingered(long captureNanos, long wallNanos) {
+    for (PartitionBatch b : open) {
+      if (b.size() > 0 && (b.firstNanos() + lingerNanos <= captureNanos || b.openedWallNanos() <= wallNanos)) {
+        sendBatch(b);
+      }
     }
   }
 
-  private void send(ProducerRecord<FlowKey, PacketBatch> record) {
-    producer.send(record, (metadata, exception) -> {
-      if (exception == null) {
-        published.incrementAndGet();
-      } else {
-        failed.incrementAndGet();
-        firstFailure.compareAndSet(null, exception);
+  private void sendAllWaiting() {
+    for (PartitionBatch b : open) {
+      if (b.size() > 0) {
+        sendBatch(b);
       }
-    });
+    }
+  }
+
+  private void sendBatch(PartitionBatch b) {
+    int packets = b.size();
+    long first = b.firstNanos();
+    FlowKey recordKey = b.singleKey();
+    List<FlowKey> keys = recordKey != null ? List.of() : b.keys();
+    List<PacketHeader> headers = b.takePackets();
+    // Everything before the oldest header still waiting elsewhere has been sent, on every partition.
+    long safe = lastPacketNanos;
+    for (PartitionBatch other : open) {
+      if (other.size() > 0) {
+        safe = Math.min(safe, other.firstNanos() - 1);
+      }
+    }
+    watermarkNanos = Math.max(watermarkNanos, safe);
+    PacketBatch value = new PacketBatch(options.sensor(), watermarkNanos, keys, headers);
+    if (sender.offer(new ProducerRecord<>(topic, b.partition(), Duration.ofNanos(first).toMillis(), recordKey, value),
+        packets)) {
+      packetsSent += packets;
+      recordsSent++;
+    }
   }
 }

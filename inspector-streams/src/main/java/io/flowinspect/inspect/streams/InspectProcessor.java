@@ -27,7 +27,9 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
   private final InspectorSettings settings;
   private ProcessorContext<Object, Object> context;
   private Inspector inspector;
+  private BatchCache connections;
   private long recordTimestamp;
+  private final SensorWatermarks watermarks = new SensorWatermarks();
 
   InspectProcessor(InspectorSettings settings) {
     this.settings = settings;
@@ -36,36 +38,70 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
-    KeyValueStore<Bytes, byte[]> connections = context.getStateStore(InspectorTopology.CONNECTIONS_STORE);
+    KeyValueStore<Bytes, byte[]> connectionStore = context.getStateStore(InspectorTopology.CONNECTIONS_STORE);
     KeyValueStore<Bytes, byte[]> expectations = context.getStateStore(InspectorTopology.EXPECTATIONS_STORE);
     KeyValueStore<Bytes, byte[]> expiry = context.getStateStore(InspectorTopology.EXPIRY_STORE);
-    StoreTables tables = new StoreTables(connections, expectations, expiry);
-    inspector = new Inspector(settings.tracker(), settings.rules(), tables, tables, tables, new Forwarder());
+    StoreTables tables = new StoreTables(connectionStore, expectations, expiry);
+    this.connections = new BatchCache(tables);
+    inspector = new Inspector(settings.tracker(), settings.rules(), this.connections, tables, tables, new Forwarder());
     context.schedule(settings.expiryInterval(), PunctuationType.STREAM_TIME, this::expireDue);
   }
 
   @Override
   public void process(Record<io.flowinspect.schemas.FlowKey, PacketBatch> record) {
     recordTimestamp = record.timestamp();
-    if (record.key() == null || record.value() == null || record.value().getPackets().isEmpty()) {
-      return; // a heartbeat: its only job, advancing stream time, is already done
+    PacketBatch batch = record.value();
+    if (batch == null) {
+      return;
     }
-    FlowKey key;
+    watermarks.observe(batch.getSensor(), batch.getWatermarkNanos(), Duration.ofMillis(record.timestamp()).toNanos());
+    if (batch.getPackets().isEmpty()) {
+      return; // a heartbeat: it advanced stream time and its sensor's watermark, nothing more
+    }
+    FlowKey[] keys;
     try {
-      key = AvroMapping.flowKey(record.key());
+      keys = keysOf(record.key(), batch);
     } catch (IllegalArgumentException e) {
       deadLetter(record, e.getMessage());
       return;
     }
-    for (PacketHeader h : record.value().getPackets()) {
-      inspector.inspect(key, AvroMapping.packet(h));
+    for (PacketHeader h : batch.getPackets()) {
+      inspector.inspect(keys[h.getKeyIndex()], AvroMapping.packet(h));
     }
+    connections.flush();
   }
 
-  /** Punctuator: stream time is the latest packet time seen by this task, in milliseconds. */
+  /** The connections a batch names, checked before any packet is inspected, so a bad record changes nothing. */
+  private static FlowKey[] keysOf(io.flowinspect.schemas.FlowKey recordKey, PacketBatch batch) {
+    FlowKey[] keys;
+    if (batch.getKeys().isEmpty()) {
+      if (recordKey == null) {
+        throw new IllegalArgumentException("packets without a key: neither the record nor the batch names one");
+      }
+      keys = new FlowKey[] {AvroMapping.flowKey(recordKey)};
+    } else {
+      keys = new FlowKey[batch.getKeys().size()];
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = AvroMapping.flowKey(batch.getKeys().get(i));
+      }
+    }
+    for (PacketHeader h : batch.getPackets()) {
+      if (h.getKeyIndex() < 0 || h.getKeyIndex() >= keys.length) {
+        throw new IllegalArgumentException("packet names key " + h.getKeyIndex() + " of " + keys.length);
+      }
+    }
+    return keys;
+  }
+
+  /**
+   * Punctuator. Stream time is the latest record timestamp this task has seen (milliseconds);
+   * expiry stops at the sensors' watermark, below which every packet has already arrived.
+   */
   private void expireDue(long streamTimeMillis) {
     recordTimestamp = streamTimeMillis;
-    inspector.advanceTo(Duration.ofMillis(streamTimeMillis).toNanos(), settings.expiryBudget());
+    long now = watermarks.safeTime(Duration.ofMillis(streamTimeMillis).toNanos());
+    inspector.advanceTo(now, settings.expiryBudget());
+    connections.flush();
   }
 
   private void deadLetter(Record<io.flowinspect.schemas.FlowKey, PacketBatch> record, String reason) {

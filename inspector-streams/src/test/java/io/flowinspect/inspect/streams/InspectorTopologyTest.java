@@ -153,6 +153,36 @@ class InspectorTopologyTest {
   }
 
   @Test
+  void batchMixingConnectionsIsInspectedPacketByPacketInOrder() {
+    FlowKey out = key("10.0.0.5", 40000, "93.184.216.34", 443);
+    FlowKey in = key("10.0.0.5", 22, "198.51.100.9", 51515);
+    PacketHeader syn = tcp(T0, false, SYN, 100, 0);
+    PacketHeader attack = tcp(T0 + MS, true, SYN, 7, 0);
+    PacketHeader synAck = tcp(T0 + 2 * MS, true, SYN_ACK, 900, 101);
+    attack.setKeyIndex(1);
+    packets.pipeInput(new TestRecord<>(null, PacketBatch.newBuilder().setSensor("test").setWatermarkNanos(T0 + 2 * MS)
+        .setKeys(List.of(out, in)).setPackets(List.of(syn, attack, synAck)).build(), Instant.ofEpochMilli(T0 / MS)));
+
+    List<TestRecord<FlowKey, Verdict>> v = verdicts.readRecordsToList();
+    assertThat(v).extracting(TestRecord::key).containsExactly(out, in);
+    assertThat(v).extracting(r -> r.value().getDecision()).containsExactly(Decision.ALLOW, Decision.DENY);
+    assertThat(alerts.readValuesToList()).hasSize(1);
+  }
+
+  @Test
+  void packetNamingAKeyTheBatchDoesNotHaveSendsTheWholeRecordToTheDeadLetterTopic() {
+    PacketHeader stray = tcp(T0, false, SYN, 100, 0);
+    stray.setKeyIndex(5);
+    packets.pipeInput(new TestRecord<>(null, PacketBatch.newBuilder().setSensor("test").setWatermarkNanos(T0)
+        .setKeys(List.of(key("10.0.0.5", 40000, "93.184.216.34", 443))).setPackets(List.of(tcp(T0, false, SYN, 1, 0),
+            stray)).build(), Instant.ofEpochMilli(T0 / MS)));
+
+    assertThat(new String(deadLetters.readRecord().headers().lastHeader("flowinspect.error").value()))
+        .isEqualTo("packet names key 5 of 1");
+    assertThat(verdicts.isEmpty()).as("nothing of a bad record is inspected").isTrue();
+  }
+
+  @Test
   void sameInputGivesByteIdenticalVerdicts() {
     byte[][] first = runScriptAndCollectVerdictBytes();
     closeDriver();
