@@ -5,7 +5,7 @@ import io.flowinspect.capture.decode.DecoderOptions;
 import io.flowinspect.capture.decode.FrameDecoder;
 import io.flowinspect.capture.decode.PacketRecords;
 import io.flowinspect.capture.source.CaptureException;
-import io.flowinspect.capture.source.PcapFileSource;
+import io.flowinspect.capture.source.CaptureFileReader;
 import io.flowinspect.inspect.engine.FlowKey;
 import io.flowinspect.inspect.engine.Packet;
 import io.flowinspect.inspect.streams.AvroMapping;
@@ -43,10 +43,10 @@ final class Captures {
     List<Integer> wire = new ArrayList<>();
     List<Long> times = new ArrayList<>();
     int[] link = {1};
-    try (PcapFileSource source = PcapFileSource.open(capture)) {
+    try (CaptureFileReader source = CaptureFileReader.open(capture)) {
       source.forEach((index, linkType, frame, captured, wireLength, timeNanos) -> {
         link[0] = linkType;
-        frames.add(frame.clone());
+        frames.add(java.util.Arrays.copyOf(frame, captured)); // the reader reuses its array
         wire.add(wireLength);
         times.add(timeNanos);
       });

@@ -3,10 +3,9 @@ package io.flowinspect.capture;
 import io.flowinspect.capture.decode.DecodedPacket;
 import io.flowinspect.capture.decode.DecoderOptions;
 import io.flowinspect.capture.decode.FrameDecoder;
-import io.flowinspect.capture.decode.PacketRecords;
 import io.flowinspect.capture.publish.PacketPublisher;
 import io.flowinspect.capture.source.CaptureException;
-import io.flowinspect.capture.source.PcapFileSource;
+import io.flowinspect.capture.source.CaptureFileReader;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -36,18 +35,19 @@ public final class CaptureAgent {
     Pacer pacer = new Pacer(replay.speed());
     long[] count = {0, 0, 0, started}; // packets, last capture time, frames, last progress report
     long frames;
-    try (PcapFileSource source = PcapFileSource.open(pcap)) {
+    try (CaptureFileReader source = CaptureFileReader.open(pcap)) {
+      double size = Math.max(1, source.size());
       frames = source.forEach((index, linkType, frame, captured, wire, timeNanos) -> {
         count[2] = index;
         if (decoder.decode(linkType, frame, captured, wire, timeNanos, packet) == null) {
           pacer.await(timeNanos);
-          publisher.publish(PacketRecords.key(packet), PacketRecords.header(packet));
+          publisher.publish(packet);
           count[0]++;
           count[1] = Math.max(count[1], timeNanos);
         }
         if ((index & 1023) == 0 && System.nanoTime() - count[3] > PROGRESS_EVERY_NANOS) {
           count[3] = System.nanoTime();
-          progress.update(index, count[0], -1, publisher.stats());
+          progress.update(index, count[0], source.bytesRead() / size, publisher.stats());
         }
       });
     } catch (CaptureException e) {

@@ -10,9 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options shared by every command that runs the inspection engine. */
+/** Options of the inspection engine (and of the decoder that feeds it), shared by the commands that run it. */
 final class EngineOptions {
   enum TimeoutProfile { LINUX, MONITORING }
 
@@ -31,28 +32,20 @@ final class EngineOptions {
       + "lossy or one-sided feeds.")
   boolean liberal;
 
-  @Option(names = "--checksums", negatable = true, defaultValue = "true", fallbackValue = "true",
-      description = "Treat bad TCP/UDP/ICMP checksums as invalid (conntrack's nf_conntrack_checksum). Default: on.")
-  boolean checksums;
-
-  @Option(names = "--ftp-ports", split = ",", defaultValue = "21", paramLabel = "PORT",
-      description = "Server ports of FTP control connections. Default: 21.")
-  int[] ftpPorts;
-
   @Option(names = "--timeouts", defaultValue = "linux", paramLabel = "PROFILE",
       description = "Timeout profile: linux (conntrack's defaults) or monitoring (established TCP idle 5 min).")
   TimeoutProfile timeouts;
 
-  @Option(names = "--zone", defaultValue = "0", paramLabel = "N", description = "Zone written into every flow key.")
-  int zone;
+  @Mixin
+  DecodeOptions decode = new DecodeOptions();
 
   TrackerConfig tracker() {
-    return new TrackerConfig(pickup, liberal, checksums, ftpPorts,
+    return new TrackerConfig(pickup, liberal, decode.checksums, decode.ftpPorts,
         timeouts == TimeoutProfile.MONITORING ? Timeouts.monitoring() : Timeouts.linux());
   }
 
   DecoderOptions decoder() {
-    return new DecoderOptions(zone, checksums, ftpPorts, DecoderOptions.defaults().maxFtpLine());
+    return decode.decoder();
   }
 
   RuleSet ruleSet() {

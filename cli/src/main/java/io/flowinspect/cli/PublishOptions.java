@@ -24,12 +24,13 @@ final class PublishOptions {
       description = "address_pair (default: related connections meet in one task) or five_tuple.")
   Partitioning partitioning;
 
-  @Option(names = "--batch", defaultValue = "64", paramLabel = "PACKETS",
-      description = "Packet headers of one connection per record; 1 turns batching off. Default: 64.")
+  @Option(names = "--batch", defaultValue = "256", paramLabel = "PACKETS",
+      description = "Most packet headers per record (a partition's packets in capture order); 1 turns batching off. "
+          + "Default: 256.")
   int batch;
 
   @Option(names = "--linger", defaultValue = "5ms", paramLabel = "DURATION",
-      description = "How long a batch waits for more packets of its connection. Default: 5ms.")
+      description = "How long (capture time) a batch waits to fill. Default: 5ms.")
   String linger;
 
   @Option(names = "--compression", defaultValue = "lz4", description = "lz4 (default), zstd or none.")

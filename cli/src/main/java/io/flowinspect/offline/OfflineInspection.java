@@ -7,7 +7,7 @@ import io.flowinspect.capture.decode.FrameDecoder;
 import io.flowinspect.capture.decode.PacketRecords;
 import io.flowinspect.capture.decode.SkipReason;
 import io.flowinspect.capture.source.CaptureException;
-import io.flowinspect.capture.source.PcapFileSource;
+import io.flowinspect.capture.source.CaptureFileReader;
 import io.flowinspect.inspect.Inspector;
 import io.flowinspect.inspect.engine.Classification;
 import io.flowinspect.inspect.engine.CtState;
@@ -64,7 +64,7 @@ public final class OfflineInspection {
     long[] lastSweep = {Long.MIN_VALUE};
     long[] lastTime = {Long.MIN_VALUE};
     long count;
-    try (PcapFileSource source = PcapFileSource.open(pcap)) {
+    try (CaptureFileReader source = CaptureFileReader.open(pcap)) {
       count = source.forEach((index, linkType, frame, captured, wire, timeNanos) -> {
         SkipReason skip = decoder.decode(linkType, frame, captured, wire, timeNanos, decoded);
         if (skip != null) {

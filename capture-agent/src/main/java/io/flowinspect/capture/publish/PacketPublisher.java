@@ -1,22 +1,25 @@
 package io.flowinspect.capture.publish;
 
+import io.flowinspect.capture.decode.DecodedPacket;
 import io.flowinspect.schemas.FlowKey;
-import io.flowinspect.schemas.PacketBatch;
 import io.flowinspect.schemas.PacketHeader;
 import io.flowinspect.schemas.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Publishes packet headers to the packets topic, several per record.
  *
  * <p>Batches. Headers bound for one partition wait up to {@code linger} of capture time, or until
- * {@code maxBatchPackets} are together, then go out as one record in capture order. A record
+ * {@code maxBatchPackets} are together, then go out as one record in capture order. They wait in
+ * their Avro wire form ({@link AvroWire}): a decoded packet becomes bytes in a reused buffer,
+ * with no object per packet. A record
  * whose packets all belong to one connection is keyed by that connection; one that mixes
  * connections lists their keys inside (see {@link PartitionBatch}). Batching by partition rather
  * than by connection is what makes batches fill on real links, where thousands of connections
@@ -44,6 +47,8 @@ public final class PacketPublisher implements AutoCloseable {
   private final long lingerNanos;
   private final PartitionBatch[] open;
   private final RecordSender sender;
+  private final byte[] sensorUtf8;
+  private final byte[] scratch = new byte[48];
   private long nextHeartbeatNanos = Long.MIN_VALUE;
   private long lastPacketNanos = Long.MIN_VALUE;
   private long watermarkNanos = Long.MIN_VALUE;
@@ -51,7 +56,7 @@ public final class PacketPublisher implements AutoCloseable {
   private long recordsSent;
   private long heartbeats;
 
-  public PacketPublisher(Producer<FlowKey, PacketBatch> producer, Topics topics, PublisherOptions options) {
+  public PacketPublisher(Producer<byte[], byte[]> producer, Topics topics, PublisherOptions options) {
     this.topic = topics.packets().name();
     this.options = options;
     this.partitions = producer.partitionsFor(topic).size();
@@ -59,8 +64,9 @@ public final class PacketPublisher implements AutoCloseable {
     this.lingerNanos = options.linger().toNanos();
     this.open = new PartitionBatch[partitions];
     for (int p = 0; p < partitions; p++) {
-      open[p] = new PartitionBatch(p, options.maxBatchPackets());
+      open[p] = new PartitionBatch(p);
     }
+    this.sensorUtf8 = options.sensor().getBytes(StandardCharsets.UTF_8);
     this.sender = new RecordSender(producer, options.backpressure(), options.maxInFlightPackets(),
         "flowinspect-sender-" + options.sensor());
   }
@@ -78,13 +84,28 @@ public final class PacketPublisher implements AutoCloseable {
     p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(256L * 1024 * 1024));
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "flowinspect-agent-" + options.sensor());
     p.putAll(overrides);
-    KafkaProducer<FlowKey, PacketBatch> producer = new KafkaProducer<>(p, topics.packets().keySerde().serializer(),
-        topics.packets().valueSerde().serializer());
+    KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+        new ByteArraySerializer());
     return new PacketPublisher(producer, topics, options);
   }
 
+  /** The hot path: a decoded packet straight into its partition's batch, as bytes. */
+  public synchronized void publish(DecodedPacket packet) {
+    before(packet.timeNanos());
+    PartitionBatch b = open[options.partitioning().partition(packet, partitions, scratch)];
+    b.add(packet);
+    after(b);
+  }
+
+  /** The same for a packet already in the topic's Avro records (tools and tests). */
   public synchronized void publish(FlowKey key, PacketHeader header) {
-    long time = header.getTimeNanos();
+    before(header.getTimeNanos());
+    PartitionBatch b = open[options.partitioning().partition(key, partitions)];
+    b.add(key, header);
+    after(b);
+  }
+
+  private void before(long time) {
     if (nextHeartbeatNanos == Long.MIN_VALUE) {
       nextHeartbeatNanos = time + heartbeatNanos;
     } else if (time >= nextHeartbeatNanos) {
@@ -93,8 +114,9 @@ public final class PacketPublisher implements AutoCloseable {
     }
     lastPacketNanos = Math.max(lastPacketNanos, time);
     sendLingered(time, Long.MIN_VALUE);
-    PartitionBatch b = open[options.partitioning().partition(key, partitions)];
-    b.add(key, header, time);
+  }
+
+  private void after(PartitionBatch b) {
     if (b.size() >= options.maxBatchPackets()) {
       sendBatch(b);
     }
@@ -169,7 +191,7 @@ public final class PacketPublisher implements AutoCloseable {
   private void heartbeatLocked(long nowNanos) {
     sendAllWaiting();
     watermarkNanos = Math.max(watermarkNanos, nowNanos);
-    PacketBatch beat = new PacketBatch(options.sensor(), watermarkNanos, List.of(), List.of());
+    byte[] beat = PartitionBatch.heartbeat(sensorUtf8, watermarkNanos);
     long millis = Duration.ofNanos(watermarkNanos).toMillis();
     for (int p = 0; p < partitions; p++) {
       if (sender.offer(new ProducerRecord<>(topic, p, millis, null, beat), 0)) {
@@ -199,18 +221,16 @@ public final class PacketPublisher implements AutoCloseable {
   private void sendBatch(PartitionBatch b) {
     int packets = b.size();
     long first = b.firstNanos();
-    FlowKey recordKey = b.singleKey();
-    List<FlowKey> keys = recordKey != null ? List.of() : b.keys();
-    List<PacketHeader> headers = b.takePackets();
+    byte[] recordKey = b.recordKey();
     // Everything before the oldest header still waiting elsewhere has been sent, on every partition.
     long safe = lastPacketNanos;
     for (PartitionBatch other : open) {
-      if (other.size() > 0) {
+      if (other != b && other.size() > 0) {
         safe = Math.min(safe, other.firstNanos() - 1);
       }
     }
     watermarkNanos = Math.max(watermarkNanos, safe);
-    PacketBatch value = new PacketBatch(options.sensor(), watermarkNanos, keys, headers);
+    byte[] value = b.takeValue(sensorUtf8, watermarkNanos);
     if (sender.offer(new ProducerRecord<>(topic, b.partition(), Duration.ofNanos(first).toMillis(), recordKey, value),
         packets)) {
       packetsSent += packets;

@@ -1,7 +1,5 @@
 package io.flowinspect.capture.publish;
 
-import io.flowinspect.schemas.FlowKey;
-import io.flowinspect.schemas.PacketBatch;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -19,11 +17,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * {@link Backpressure} says. One sender thread keeps the records' order.
  */
 final class RecordSender implements AutoCloseable {
-  private record Outgoing(ProducerRecord<FlowKey, PacketBatch> record, int packets) {}
+  private record Outgoing(ProducerRecord<byte[], byte[]> record, int packets) {}
 
   private static final Outgoing STOP = new Outgoing(null, 0);
 
-  private final Producer<FlowKey, PacketBatch> producer;
+  private final Producer<byte[], byte[]> producer;
   private final Backpressure backpressure;
   private final long maxPending;
   private final BlockingQueue<Outgoing> queue;
@@ -39,7 +37,7 @@ final class RecordSender implements AutoCloseable {
   final AtomicLong packetsDropped = new AtomicLong();
   final AtomicReference<Exception> firstFailure = new AtomicReference<>();
 
-  RecordSender(Producer<FlowKey, PacketBatch> producer, Backpressure backpressure, long maxPendingPackets, String name) {
+  RecordSender(Producer<byte[], byte[]> producer, Backpressure backpressure, long maxPendingPackets, String name) {
     this.producer = producer;
     this.backpressure = backpressure;
     this.maxPending = maxPendingPackets;
@@ -50,7 +48,7 @@ final class RecordSender implements AutoCloseable {
   }
 
   /** Queues a record carrying {@code packets} headers (0 for a heartbeat); false when it was dropped. */
-  boolean offer(ProducerRecord<FlowKey, PacketBatch> record, int packets) {
+  boolean offer(ProducerRecord<byte[], byte[]> record, int packets) {
     if (!reserve(packets)) {
       packetsDropped.addAndGet(packets);
       return false;

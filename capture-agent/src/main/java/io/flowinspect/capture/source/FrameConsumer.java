@@ -1,6 +1,10 @@
 package io.flowinspect.capture.source;
 
-/** Receives the frames of a capture in order. The frame array is the consumer's to keep. */
+/**
+ * Receives the frames of a capture in order. The frame array may be reused for the next frame
+ * (the file reader does, to allocate nothing per frame): read or copy it during the call, and
+ * only its first {@code capturedLength} bytes.
+ */
 @FunctionalInterface
 public interface FrameConsumer {
   /**
