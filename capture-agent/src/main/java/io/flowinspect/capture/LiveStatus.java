@@ -15,10 +15,10 @@ public record LiveStatus(Duration running, long frames, CaptureStats kernel, Dec
   /** One line for a log or a terminal. */
   public String line() {
     return String.format(java.util.Locale.ROOT,
-        "%ds: frames %,d (kernel received %,d, dropped %,d by kernel, %,d by interface); decoded %,d, skipped %,d; "
+        "%ds: frames %,d (libpcap received %,d, dropped %,d by kernel, %,d by interface); decoder %s; "
             + "published %,d packets in %,d records, %,d in flight, dropped %,d, failed %,d",
         running.toSeconds(), frames, kernel.received(), kernel.droppedByKernel(), kernel.droppedByInterface(),
-        decoder.decoded(), decoder.skipped(), publisher.packetsAcked(), publisher.recordsAcked(), publisher.inFlight(),
+        decoder, publisher.packetsAcked(), publisher.recordsAcked(), publisher.inFlight(),
         publisher.packetsDropped(), publisher.packetsFailed());
   }
 }

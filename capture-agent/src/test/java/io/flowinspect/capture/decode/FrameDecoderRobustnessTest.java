@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class FrameDecoderRobustnessTest {
   private static final long SEED = 20261126L;
-  private static final int MUTATIONS = 1_000_000;
+  private static final int MUTATIONS = 3_000_000;
   private static final int RANDOM_FRAMES = 100_000;
   private static final int FRAMES_PER_CAPTURE = 400;
   private static final int[] LINK_TYPES = {
