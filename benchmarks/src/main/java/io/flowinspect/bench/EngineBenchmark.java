@@ -6,6 +6,7 @@ import io.flowinspect.inspect.engine.ConnectionTracker;
 import io.flowinspect.inspect.engine.FlowKey;
 import io.flowinspect.inspect.engine.InMemoryState;
 import io.flowinspect.inspect.engine.TrackerConfig;
+import io.flowinspect.inspect.engine.TrackerState;
 import io.flowinspect.inspect.output.AlertEvent;
 import io.flowinspect.inspect.output.FlowSummary;
 import io.flowinspect.inspect.output.InspectionSink;
@@ -66,8 +67,10 @@ public class EngineBenchmark {
   @Setup(Level.Invocation)
   public void freshState() {
     state = new InMemoryState();
-    tracker = new ConnectionTracker(TrackerConfig.defaults(), state, state, state, new ConnectionTracker.Listener() {});
-    inspector = new Inspector(TrackerConfig.defaults(), RuleSet.privateNetworksAsHome(), state, state, state, DISCARD);
+    tracker = new ConnectionTracker(TrackerConfig.defaults(), TrackerState.inMemory(state),
+        new ConnectionTracker.Listener() {});
+    inspector = new Inspector(TrackerConfig.defaults(), RuleSet.privateNetworksAsHome(), TrackerState.inMemory(state),
+        DISCARD);
   }
 
   /** Connection tracking only: every packet through {@link ConnectionTracker#process}. */

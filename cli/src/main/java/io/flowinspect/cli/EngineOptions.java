@@ -1,6 +1,7 @@
 package io.flowinspect.cli;
 
 import io.flowinspect.capture.decode.DecoderOptions;
+import io.flowinspect.inspect.engine.StateLimits;
 import io.flowinspect.inspect.engine.Timeouts;
 import io.flowinspect.inspect.engine.TrackerConfig;
 import io.flowinspect.inspect.policy.Cidr;
@@ -36,12 +37,26 @@ final class EngineOptions {
       description = "Timeout profile: linux (conntrack's defaults) or monitoring (established TCP idle 5 min).")
   TimeoutProfile timeouts;
 
+  @Option(names = "--timeout", paramLabel = "NAME=DURATION",
+      description = "Change one timeout, e.g. tcp.established=1h (repeatable). Names: tcp.syn_sent, tcp.syn_recv, "
+          + "tcp.established, tcp.fin_wait, tcp.close_wait, tcp.last_ack, tcp.time_wait, tcp.close, tcp.retransmit, "
+          + "tcp.unacknowledged, udp.unreplied, udp.stream, icmp, generic, ftp.expectation.")
+  java.util.Map<String, String> timeoutOverrides = new java.util.LinkedHashMap<>();
+
+  @Option(names = "--max-connections", defaultValue = "4000000", paramLabel = "N",
+      description = "Most connections tracked per task; past 60% of it timeouts shrink, at it unanswered connections "
+          + "are evicted. Default: 4000000.")
+  long maxConnections;
+
   @Mixin
   DecodeOptions decode = new DecodeOptions();
 
   TrackerConfig tracker() {
-    return new TrackerConfig(pickup, liberal, decode.checksums, decode.ftpPorts,
-        timeouts == TimeoutProfile.MONITORING ? Timeouts.monitoring() : Timeouts.linux());
+    Timeouts t = timeouts == TimeoutProfile.MONITORING ? Timeouts.monitoring() : Timeouts.linux();
+    for (java.util.Map.Entry<String, String> e : timeoutOverrides.entrySet()) {
+      t = t.with(e.getKey(), Durations.parse(e.getValue(), "--timeout " + e.getKey()));
+    }
+    return new TrackerConfig(pickup, liberal, decode.checksums, decode.ftpPorts, t, StateLimits.of(maxConnections));
   }
 
   DecoderOptions decoder() {

@@ -16,6 +16,7 @@ import io.flowinspect.inspect.engine.FlowKey;
 import io.flowinspect.inspect.engine.InMemoryState;
 import io.flowinspect.inspect.engine.Packet;
 import io.flowinspect.inspect.engine.TrackerConfig;
+import io.flowinspect.inspect.engine.TrackerState;
 import io.flowinspect.inspect.output.InspectionSink;
 import io.flowinspect.inspect.policy.RuleSet;
 import io.flowinspect.inspect.streams.AvroMapping;
@@ -59,7 +60,7 @@ public final class OfflineInspection {
     FrameDecoder decoder = new FrameDecoder(options.decoder());
     DecodedPacket decoded = new DecodedPacket();
     InMemoryState state = new InMemoryState();
-    Inspector inspector = new Inspector(options.tracker(), options.rules(), state, state, state, sink);
+    Inspector inspector = new Inspector(options.tracker(), options.rules(), TrackerState.inMemory(state), sink);
     Map<CtState, Long> byState = new EnumMap<>(CtState.class);
     long[] lastSweep = {Long.MIN_VALUE};
     long[] lastTime = {Long.MIN_VALUE};
@@ -84,7 +85,7 @@ public final class OfflineInspection {
         frames.accept(new FrameResult(index, decoded, null, c));
       });
     }
-    int open = state.connectionCount();
+    int open = state.size();
     long end = lastTime[0] == Long.MIN_VALUE ? 0 : lastTime[0];
     state.forEachConnection((key, conn) -> inspector.end(key, conn, EndReason.END_OF_INPUT, end));
     DecodeCounters counters = decoder.counters();

@@ -2,18 +2,16 @@ package io.flowinspect.inspect;
 
 import io.flowinspect.inspect.engine.Classification;
 import io.flowinspect.inspect.engine.Conn;
-import io.flowinspect.inspect.engine.ConnectionTable;
 import io.flowinspect.inspect.engine.ConnectionTracker;
 import io.flowinspect.inspect.engine.CtState;
 import io.flowinspect.inspect.engine.Decision;
 import io.flowinspect.inspect.engine.EndReason;
 import io.flowinspect.inspect.engine.Expectation;
-import io.flowinspect.inspect.engine.ExpectationTable;
-import io.flowinspect.inspect.engine.ExpiryIndex;
 import io.flowinspect.inspect.engine.FlowKey;
 import io.flowinspect.inspect.engine.IpAddress;
 import io.flowinspect.inspect.engine.Packet;
 import io.flowinspect.inspect.engine.TrackerConfig;
+import io.flowinspect.inspect.engine.TrackerState;
 import io.flowinspect.inspect.output.AlertEvent;
 import io.flowinspect.inspect.output.AlertKind;
 import io.flowinspect.inspect.output.FlowSummary;
@@ -35,11 +33,15 @@ public final class Inspector {
   private final InspectionSink sink;
   private final long[] packetsByState = new long[CtState.values().length];
 
-  public Inspector(TrackerConfig config, RuleSet rules, ConnectionTable connections, ExpectationTable expectations,
-      ExpiryIndex expiry, InspectionSink sink) {
+  public Inspector(TrackerConfig config, RuleSet rules, TrackerState state, InspectionSink sink) {
     this.rules = rules;
     this.sink = sink;
-    this.tracker = new ConnectionTracker(config, connections, expectations, expiry, new Events());
+    this.tracker = new ConnectionTracker(config, state, new Events());
+  }
+
+  /** Connections tracked now. */
+  public long connections() {
+    return tracker.connections();
   }
 
   public Classification inspect(FlowKey key, Packet packet) {
@@ -87,6 +89,18 @@ public final class Inspector {
             key.protocol(), originator, key.port(origHigh), responder, responderPort, conn.ruleId(), 1,
             d.direction().label() + " connection denied by " + conn.ruleId()));
       }
+    }
+
+    @Override
+    public void pressure(FlowKey trigger, long connections, double timeoutScale, long evicted, boolean refused,
+        long nowNanos) {
+      String message = String.format(java.util.Locale.ROOT,
+          "%d connections tracked; new timeouts at %.0f%% of normal; %d unanswered connections evicted%s",
+          connections, timeoutScale * 100, evicted, refused ? "; a new connection could not be tracked" : "");
+      IpAddress low = trigger.lowAddress();
+      sink.alert(trigger, new AlertEvent(nowNanos, AlertKind.STATE_TABLE_PRESSURE, refused ? Severity.HIGH : Severity.MEDIUM,
+          trigger.zone(), trigger.protocol(), low, trigger.lowPort(), trigger.highAddress(), trigger.highPort(), null,
+          Math.max(1, evicted), message));
     }
 
     @Override

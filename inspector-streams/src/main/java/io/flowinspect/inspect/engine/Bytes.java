@@ -61,7 +61,41 @@ final class Bytes {
 
   /** ZigZag then LEB128, for values that may be negative. */
   void zigzag(long v) {
-    varLong((v << 1) ^ (v >> 63));
+    varLong(zigzagValue(v));
+  }
+
+  long zigzagValue(long v) {
+    return (v << 1) ^ (v >> 63);
+  }
+
+  static long unzigzag(long v) {
+    return (v >>> 1) ^ -(v & 1);
+  }
+
+  /**
+   * A time difference in the coarsest unit that keeps it exact (ms, µs or ns, in the two low
+   * bits): timeouts are whole milliseconds and many captures tick in microseconds, so most
+   * differences shrink by one to three bytes, and none loses a nanosecond.
+   */
+  void nanos(long v) {
+    long z = zigzagValue(v);
+    if (v % 1_000_000 == 0) {
+      varLong(zigzagValue(v / 1_000_000) << 2 | 2);
+    } else if (v % 1_000 == 0) {
+      varLong(zigzagValue(v / 1_000) << 2 | 1);
+    } else {
+      varLong(z << 2);
+    }
+  }
+
+  long nanos() {
+    long raw = varLong();
+    long value = unzigzag(raw >>> 2);
+    return switch ((int) (raw & 3)) {
+      case 2 -> value * 1_000_000;
+      case 1 -> value * 1_000;
+      default -> value;
+    };
   }
 
   void string(String s) {
@@ -101,8 +135,7 @@ final class Bytes {
   }
 
   long zigzag() {
-    long v = varLong();
-    return (v >>> 1) ^ -(v & 1);
+    return unzigzag(varLong());
   }
 
   String string() {

@@ -18,26 +18,57 @@ public final class ConnectionTracker {
     default void opened(FlowKey key, Conn conn, Packet first, Expectation expectation) {}
 
     default void ended(FlowKey key, Conn conn, EndReason reason, long nowNanos) {}
+
+    /**
+     * The table is under pressure: {@code connections} tracked, new timeouts scaled by
+     * {@code timeoutScale}; {@code evicted} connections dropped since the last call;
+     * {@code refused} when a new connection could not be tracked at all.
+     */
+    default void pressure(FlowKey trigger, long connections, double timeoutScale, long evicted, boolean refused,
+        long nowNanos) {}
   }
+
+  static final String TABLE_FULL = "connection table full";
+
+  /** Capture time between two pressure reports while connections are being evicted. */
+  private static final long PRESSURE_REPORT_NANOS = 60_000_000_000L;
 
   private final TrackerConfig config;
   private final ConnectionTable table;
   private final ExpectationTable expectations;
   private final ExpiryIndex expiry;
+  private final UnrepliedIndex unreplied;
+  private final TrackerMeta meta;
   private final Listener listener;
   private final TcpTracker tcp;
   private final FtpHelper ftp;
   private final long udpStreamDelayNanos = 2_000_000_000L;
+  private TimeoutNanos timeouts;
+  private long connections;
+  private long evictedSinceReport;
+  private long refusedSinceReport;
+  private int lastPressureLevel = -1;
+  private long lastPressureReportNanos = Long.MIN_VALUE / 2;
 
-  public ConnectionTracker(TrackerConfig config, ConnectionTable table, ExpectationTable expectations,
-      ExpiryIndex expiry, Listener listener) {
+  public ConnectionTracker(TrackerConfig config, TrackerState state, Listener listener) {
     this.config = config;
-    this.table = table;
-    this.expectations = expectations;
-    this.expiry = expiry;
+    this.table = state.connections();
+    this.expectations = state.expectations();
+    this.expiry = state.expiry();
+    this.unreplied = state.unreplied();
+    this.meta = state.meta();
     this.listener = listener;
     this.tcp = new TcpTracker(config);
     this.ftp = new FtpHelper(config, expectations);
+    this.connections = meta.connectionCount();
+    this.timeouts = TimeoutNanos.of(config.timeouts(), config.limits().timeoutScale(connections));
+    tcp.use(timeouts);
+    ftp.use(timeouts);
+  }
+
+  /** Connections tracked now. */
+  public long connections() {
+    return connections;
   }
 
   public TrackerConfig config() {
@@ -98,6 +129,9 @@ public final class ConnectionTracker {
         if (refused != null) {
           return Classification.invalid(refused);
         }
+        if (!roomFor(key, now)) {
+          return Classification.invalid(TABLE_FULL);
+        }
         expected = claimExpectation(key, p, ct, now);
         created = true;
       }
@@ -140,6 +174,9 @@ public final class ConnectionTracker {
     Expectation expected = null;
     boolean created = ct == null;
     if (created) {
+      if (!roomFor(key, now)) {
+        return Classification.invalid(TABLE_FULL);
+      }
       ct = new Conn(p.fromHigh(), now);
       ct.streamNanos = now + udpStreamDelayNanos;
       expected = claimExpectation(key, p, ct, now);
@@ -147,9 +184,9 @@ public final class ConnectionTracker {
     Direction dir = ct.directionOf(p.fromHigh());
     // Conntrack sets SEEN_REPLY only after the first reply is processed, so that packet still
     // gets the unreplied timeout; a flow that keeps going two seconds later is a stream.
-    long timeout = config.timeouts().udpUnreplied().toNanos();
+    long timeout = timeouts.udpUnreplied;
     if (ct.has(Conn.SEEN_REPLY) && now > ct.streamNanos) {
-      timeout = config.timeouts().udpStream().toNanos();
+      timeout = timeouts.udpStream;
       ct.status |= Conn.ASSURED;
     }
     ct.expiresNanos = now + timeout;
@@ -182,13 +219,16 @@ public final class ConnectionTracker {
       if (!request) {
         return Classification.invalid("icmp reply without request");
       }
+      if (!roomFor(key, now)) {
+        return Classification.invalid(TABLE_FULL);
+      }
       ct = new Conn(p.fromHigh(), now);
     }
     Direction dir = ct.directionOf(p.fromHigh());
     if (dir == Direction.ORIGINAL && !request) {
       return Classification.invalid("icmp reply from the requester");
     }
-    ct.expiresNanos = now + config.timeouts().icmp().toNanos();
+    ct.expiresNanos = now + timeouts.icmp;
     return accepted(key, ct, p, dir, created, null);
   }
 
@@ -197,10 +237,13 @@ public final class ConnectionTracker {
     Conn ct = live(key, now);
     boolean created = ct == null;
     if (created) {
+      if (!roomFor(key, now)) {
+        return Classification.invalid(TABLE_FULL);
+      }
       ct = new Conn(p.fromHigh(), now);
     }
     Direction dir = ct.directionOf(p.fromHigh());
-    ct.expiresNanos = now + config.timeouts().generic().toNanos();
+    ct.expiresNanos = now + timeouts.generic;
     return accepted(key, ct, p, dir, created, null);
   }
 
@@ -247,10 +290,79 @@ public final class ConnectionTracker {
     }
     ct.count(dir, p.length(), p.timeNanos());
     if (created) {
+      opened(key, ct);
       listener.opened(key, ct, p, expected);
     }
     save(key, ct);
     return c;
+  }
+
+  /**
+   * Whether a new connection may be tracked: at the limit, the oldest connections that never saw
+   * a reply make room (conntrack's early drop); an answered connection is never evicted.
+   */
+  private boolean roomFor(FlowKey key, long now) {
+    long max = config.limits().maxConnections();
+    while (connections >= max) {
+      FlowKey victim = unreplied.pollOldest();
+      if (victim == null) {
+        reportPressure(key, true, now);
+        return false;
+      }
+      Conn v = table.get(victim);
+      if (v != null && !v.has(Conn.SEEN_REPLY)) {
+        end(victim, v, EndReason.EVICTED, now);
+        evictedSinceReport++;
+      }
+    }
+    if (evictedSinceReport > 0) {
+      reportPressure(key, false, now);
+    }
+    return true;
+  }
+
+  private void opened(FlowKey key, Conn ct) {
+    unreplied.opened(ct.firstNanos, key);
+    setConnections(connections + 1, key, ct.firstNanos);
+  }
+
+  private void setConnections(long value, FlowKey trigger, long now) {
+    double before = timeouts.scale;
+    connections = value;
+    meta.connectionCount(value);
+    double scale = config.limits().timeoutScale(value);
+    if (scale != before) {
+      timeouts = TimeoutNanos.of(config.timeouts(), scale);
+      tcp.use(timeouts);
+      ftp.use(timeouts);
+      if (before == 1) {
+        reportPressure(trigger, false, now); // just crossed into the adaptive range
+      } else if (scale == 1) {
+        lastPressureLevel = -1; // pressure is over: the next crossing is news again
+      }
+    }
+  }
+
+  /**
+   * Tells the listener about pressure without flooding it: at once when it gets worse (timeouts
+   * start to shrink, evictions start, refusals start), otherwise at most once per
+   * {@link #PRESSURE_REPORT_NANOS} of capture time with the counts since the last report.
+   */
+  private void reportPressure(FlowKey trigger, boolean refused, long now) {
+    if (refused) {
+      refusedSinceReport++;
+    }
+    int level = refusedSinceReport > 0 ? 2 : evictedSinceReport > 0 ? 1 : 0;
+    boolean worse = level > lastPressureLevel;
+    boolean due = now - lastPressureReportNanos >= PRESSURE_REPORT_NANOS && (level > 0 || worse);
+    if (!worse && !due) {
+      return;
+    }
+    listener.pressure(trigger, connections, timeouts.scale, evictedSinceReport, refusedSinceReport > 0, now);
+    evictedSinceReport = 0;
+    refusedSinceReport = 0;
+    lastPressureLevel = level;
+    lastPressureReportNanos = now;
   }
 
   private void save(FlowKey key, Conn ct) {
@@ -275,9 +387,11 @@ public final class ConnectionTracker {
 
   private void end(FlowKey key, Conn c, EndReason reason, long now) {
     table.remove(key);
+    unreplied.ended(c.firstNanos, key);
     if (c.expectation != null) {
       expectations.remove(c.expectation);
     }
+    setConnections(connections - 1, key, now);
     listener.ended(key, c, reason, now);
   }
 

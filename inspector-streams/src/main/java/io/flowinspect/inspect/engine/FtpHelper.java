@@ -14,6 +14,14 @@ final class FtpHelper {
   FtpHelper(TrackerConfig config, ExpectationTable expectations) {
     this.config = config;
     this.expectations = expectations;
+    this.expectationNanos = config.timeouts().expectation().toNanos();
+  }
+
+  private long expectationNanos;
+
+  /** The expectation timeout from now on (shorter under pressure). */
+  void use(TimeoutNanos timeouts) {
+    expectationNanos = timeouts.expectation;
   }
 
   /** Looks at one accepted packet; returns true when the connection's state changed. */
@@ -47,7 +55,7 @@ final class FtpHelper {
     }
     Expectation.Key k = Expectation.Key.of(key.zone(), Protocols.TCP, key.address(!p.fromHigh()), sender, a.port());
     expectations.put(new Expectation(k, key, ct.decision, ct.ruleId,
-        p.timeNanos() + config.timeouts().expectation().toNanos()));
+        p.timeNanos() + expectationNanos));
     ct.expectation = k;
   }
 }

@@ -9,10 +9,14 @@ import java.util.function.BiConsumer;
  * Connection, expectation and expiry tables in the heap, for the offline {@code inspect} command,
  * tests and benchmarks. The Kafka Streams topology uses RocksDB-backed equivalents.
  */
-public final class InMemoryState implements ConnectionTable, ExpectationTable, ExpiryIndex {
+public final class InMemoryState implements ConnectionTable, ExpectationTable, ExpiryIndex, UnrepliedIndex,
+    TrackerMeta {
   private final Map<FlowKey, Conn> connections = new HashMap<>();
   private final Map<Expectation.Key, Expectation> expected = new HashMap<>();
   private final PriorityQueue<Entry> deadlines = new PriorityQueue<>();
+  /** In opening order, which is capture order: the first entry is the oldest. */
+  private final java.util.LinkedHashMap<FlowKey, Long> opened = new java.util.LinkedHashMap<>();
+  private long connectionCount;
 
   private record Entry(long deadlineNanos, long sequence, FlowKey key) implements Comparable<Entry> {
     @Override
@@ -71,7 +75,38 @@ public final class InMemoryState implements ConnectionTable, ExpectationTable, E
     return handled;
   }
 
-  public int connectionCount() {
+  @Override
+  public void opened(long firstNanos, FlowKey key) {
+    opened.put(key, firstNanos);
+  }
+
+  @Override
+  public void ended(long firstNanos, FlowKey key) {
+    opened.remove(key, firstNanos);
+  }
+
+  @Override
+  public FlowKey pollOldest() {
+    java.util.Iterator<FlowKey> it = opened.keySet().iterator();
+    if (!it.hasNext()) {
+      return null;
+    }
+    FlowKey k = it.next();
+    it.remove();
+    return k;
+  }
+
+  @Override
+  public long connectionCount() {
+    return connectionCount;
+  }
+
+  @Override
+  public void connectionCount(long value) {
+    connectionCount = value;
+  }
+
+  public int size() {
     return connections.size();
   }
 

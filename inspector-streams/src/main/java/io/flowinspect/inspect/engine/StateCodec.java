@@ -65,46 +65,69 @@ public final class StateCodec {
     }
   }
 
+  /**
+   * Rule ids that most connections carry, written as one byte: the default policy's, and none.
+   * Any other id is written out in full.
+   */
+  public static final java.util.List<String> WELL_KNOWN_RULES =
+      java.util.List.of("", "default-outbound", "default-inbound", "default-internal", "default-external");
+
+  private static final int RULE_SPELLED_OUT = 255;
+  /** Times are stored from here (2020-01-01T00:00:00Z): a varint of a recent time takes 8 bytes, not 9. */
+  private static final long TIME_BASE_NANOS = 1_577_836_800_000_000_000L;
+
+  /**
+   * A connection in about 40 bytes (UDP, ICMP) to 60 (TCP): times as deltas from the first
+   * packet, window edges and remembered segments as deltas from the sides' sequence ends, small
+   * fields packed together, the rule as one byte unless it is a rule of the user's.
+   */
   public static byte[] encode(Conn c) {
-    Bytes b = new Bytes(c.orig == null ? 48 : 112);
+    Bytes b = new Bytes(c.orig == null ? 48 : 96);
     b.u8(CONN_FORMAT);
     int bits = (c.origIsHigh ? ORIG_IS_HIGH : 0) | (c.decision == Decision.DENY ? DENY : 0)
         | (c.orig != null ? TCP : 0) | (c.expectation != null ? HAS_EXPECTATION : 0)
         | (c.ftp != null ? HAS_FTP_LINES : 0);
     b.u8(bits);
     b.u8(c.status);
-    // Times as deltas from the first packet: a connection's lifetime fits in a few bytes.
-    b.varLong(c.firstNanos);
-    b.zigzag(c.lastNanos - c.firstNanos);
-    b.zigzag(c.expiresNanos - c.lastNanos);
-    b.zigzag(c.indexedNanos == 0 ? 0 : c.indexedNanos - c.firstNanos + 1);
+    b.nanos(c.firstNanos - TIME_BASE_NANOS);
+    b.nanos(c.lastNanos - c.firstNanos);
+    b.nanos(c.expiresNanos - c.lastNanos);
+    b.u8(c.indexedNanos == 0 ? 0 : 1);
+    if (c.indexedNanos != 0) {
+      b.nanos(c.indexedNanos - c.firstNanos);
+    }
     b.varLong(c.origPackets);
     b.varLong(c.origBytes);
     b.varLong(c.replyPackets);
     b.varLong(c.replyBytes);
-    b.string(c.ruleId);
+    int rule = WELL_KNOWN_RULES.indexOf(c.ruleId);
+    if (rule >= 0) {
+      b.u8(rule);
+    } else {
+      b.u8(RULE_SPELLED_OUT);
+      b.string(c.ruleId);
+    }
     if (c.orig != null) {
-      b.u8(c.tcpState.ordinal());
-      side(b, c.orig);
-      side(b, c.reply);
-      b.u8(c.lastIndex);
-      b.u8(c.lastDir);
-      b.i32(c.lastSeq);
-      b.i32(c.lastAck);
-      b.i32(c.lastEnd);
+      b.u8(c.tcpState.ordinal() | c.lastIndex << 4 | c.lastDir << 7);
+      side(b, c.orig, c.reply.end);
+      side(b, c.reply, c.orig.end);
+      b.varLong(packedFlags(c.orig) | (long) packedFlags(c.reply) << 10);
+      TcpSide last = c.lastDir == 0 ? c.orig : c.reply;
+      TcpSide other = c.lastDir == 0 ? c.reply : c.orig;
+      b.zigzag(c.lastSeq - last.end);
+      b.zigzag(c.lastAck - other.end);
+      b.zigzag(c.lastEnd - last.end);
       b.varLong(c.lastWin & 0xffff);
-      b.u8(c.lastWscale);
-      b.u8(c.lastFlags);
+      b.varLong((c.lastFlags & 0xff) << 4 | (c.lastWscale & 0xf));
       b.varLong(Math.min(c.retrans, 255));
     } else {
-      b.zigzag(c.streamNanos - c.firstNanos);
+      b.nanos(c.streamNanos - c.firstNanos);
     }
     if (c.expectation != null) {
       writeExpectationKey(b, c.expectation);
     }
     if (c.ftp != null) {
-      b.u8(c.ftp.counts[0]);
-      b.u8(c.ftp.counts[1]);
+      b.u8(c.ftp.counts[0] | c.ftp.counts[1] << 4);
       for (int seq : c.ftp.seqs) {
         b.i32(seq);
       }
@@ -121,40 +144,52 @@ public final class StateCodec {
     int bits = b.u8();
     Conn c = new Conn((bits & ORIG_IS_HIGH) != 0, 0);
     c.status = b.u8();
-    c.firstNanos = b.varLong();
-    c.lastNanos = c.firstNanos + b.zigzag();
-    c.expiresNanos = c.lastNanos + b.zigzag();
-    long indexed = b.zigzag();
-    c.indexedNanos = indexed == 0 ? 0 : indexed + c.firstNanos - 1;
+    c.firstNanos = TIME_BASE_NANOS + b.nanos();
+    c.lastNanos = c.firstNanos + b.nanos();
+    c.expiresNanos = c.lastNanos + b.nanos();
+    c.indexedNanos = b.u8() == 0 ? 0 : c.firstNanos + b.nanos();
     c.origPackets = b.varLong();
     c.origBytes = b.varLong();
     c.replyPackets = b.varLong();
     c.replyBytes = b.varLong();
-    c.ruleId = b.string();
+    int rule = b.u8();
+    c.ruleId = rule == RULE_SPELLED_OUT ? b.string() : WELL_KNOWN_RULES.get(rule);
     c.decision = (bits & DENY) != 0 ? Decision.DENY : Decision.ALLOW;
     if ((bits & TCP) != 0) {
-      c.tcpState = TcpState.of(b.u8());
-      c.orig = readSide(b);
-      c.reply = readSide(b);
-      c.lastIndex = b.u8();
-      c.lastDir = b.u8();
-      c.lastSeq = b.i32();
-      c.lastAck = b.i32();
-      c.lastEnd = b.i32();
+      int packed = b.u8();
+      c.tcpState = TcpState.of(packed & 0xf);
+      c.lastIndex = (packed >>> 4) & 0x7;
+      c.lastDir = packed >>> 7;
+      c.orig = new TcpSide();
+      c.reply = new TcpSide();
+      int origMaxAckDelta = readSide(b, c.orig);
+      int replyMaxAckDelta = readSide(b, c.reply);
+      long flags10 = b.varLong();
+      unpackFlags(c.orig, (int) (flags10 & 0x3ff));
+      unpackFlags(c.reply, (int) (flags10 >>> 10));
+      c.orig.maxAck = c.reply.end + origMaxAckDelta;
+      c.reply.maxAck = c.orig.end + replyMaxAckDelta;
+      TcpSide last = c.lastDir == 0 ? c.orig : c.reply;
+      TcpSide other = c.lastDir == 0 ? c.reply : c.orig;
+      c.lastSeq = last.end + (int) b.zigzag();
+      c.lastAck = other.end + (int) b.zigzag();
+      c.lastEnd = last.end + (int) b.zigzag();
       c.lastWin = (int) b.varLong();
-      c.lastWscale = b.u8();
-      c.lastFlags = b.u8();
+      long lastPacked = b.varLong();
+      c.lastFlags = (int) (lastPacked >>> 4);
+      c.lastWscale = (int) (lastPacked & 0xf);
       c.retrans = (int) b.varLong();
     } else {
-      c.streamNanos = c.firstNanos + b.zigzag();
+      c.streamNanos = c.firstNanos + b.nanos();
     }
     if ((bits & HAS_EXPECTATION) != 0) {
       c.expectation = readExpectationKey(b);
     }
     if ((bits & HAS_FTP_LINES) != 0) {
       c.ftp = new FtpLineStarts();
-      c.ftp.counts[0] = b.u8();
-      c.ftp.counts[1] = b.u8();
+      int counts = b.u8();
+      c.ftp.counts[0] = counts & 0xf;
+      c.ftp.counts[1] = counts >>> 4;
       for (int i = 0; i < c.ftp.seqs.length; i++) {
         c.ftp.seqs[i] = b.i32();
       }
@@ -212,23 +247,29 @@ public final class StateCodec {
     return new Expectation.Key(zone, protocol, v6, sHi, sLo, dHi, dLo, b.i32());
   }
 
-  private static void side(Bytes b, TcpSide s) {
+  /** One sender's window data; its highest acknowledgement as a delta from the other side's end. */
+  private static void side(Bytes b, TcpSide s, int otherEnd) {
     b.i32(s.end);
-    b.i32(s.maxEnd);
+    b.zigzag(s.maxEnd - s.end);
     b.varLong(s.maxWindow & 0xffff_ffffL);
-    b.i32(s.maxAck);
-    b.u8(s.scale);
-    b.u8(s.flags);
+    b.zigzag(s.maxAck - otherEnd);
   }
 
-  private static TcpSide readSide(Bytes b) {
-    TcpSide s = new TcpSide();
+  /** Reads a side; returns its maxAck delta, resolved once both ends are known. */
+  private static int readSide(Bytes b, TcpSide s) {
     s.end = b.i32();
-    s.maxEnd = b.i32();
+    s.maxEnd = s.end + (int) b.zigzag();
     s.maxWindow = (int) b.varLong();
-    s.maxAck = b.i32();
-    s.scale = b.u8();
-    s.flags = b.u8();
-    return s;
+    return (int) b.zigzag();
+  }
+
+  /** A side's six flags and four-bit window scale in ten bits. */
+  private static int packedFlags(TcpSide s) {
+    return (s.flags & 0x3f) << 4 | (s.scale & 0xf);
+  }
+
+  private static void unpackFlags(TcpSide s, int packed) {
+    s.flags = packed >>> 4;
+    s.scale = packed & 0xf;
   }
 }

@@ -25,9 +25,16 @@ final class TcpTracker {
   private static final int SIMULTANEOUS_OPEN = 0x80;
 
   private final TrackerConfig config;
+  private TimeoutNanos timeouts;
 
   TcpTracker(TrackerConfig config) {
     this.config = config;
+    this.timeouts = TimeoutNanos.of(config.timeouts(), 1);
+  }
+
+  /** The timeouts to give connections from now on (shorter under pressure). */
+  void use(TimeoutNanos value) {
+    timeouts = value;
   }
 
   /** The outcome for one segment. */
@@ -173,15 +180,15 @@ final class TcpTracker {
 
   /** Timeout choice and the unreplied special cases of {@code nf_conntrack_tcp_packet}. */
   private Result settle(Conn ct, Packet p, TcpSegmentKind kind, TcpState old, TcpState newState, long now) {
-    Timeouts t = config.timeouts();
-    long forState = t.tcpNanos(newState);
-    long retransmit = t.tcpRetransmit().toNanos();
-    long unacknowledged = t.tcpUnacknowledged().toNanos();
+    TimeoutNanos t = timeouts;
+    long forState = t.tcp(newState);
+    long retransmit = t.tcpRetransmit;
+    long unacknowledged = t.tcpUnacknowledged;
     long timeout;
     if (ct.retrans >= MAX_RETRANS && forState > retransmit) {
       timeout = retransmit;
     } else if (kind == TcpSegmentKind.RST) {
-      timeout = t.tcpClose().toNanos();
+      timeout = t.tcpClose;
     } else if (((ct.orig.flags | ct.reply.flags) & DATA_UNACKNOWLEDGED) != 0 && forState > unacknowledged) {
       timeout = unacknowledged;
     } else if (ct.lastWin == 0 && forState > retransmit) {
@@ -445,7 +452,7 @@ final class TcpTracker {
     if (ct.lastDir != dir.index()
         && (ct.lastIndex == TcpSegmentKind.FIN.ordinal() || ct.lastIndex == TcpSegmentKind.RST.ordinal())) {
       long remaining = ct.expiresNanos - now;
-      long unacknowledged = config.timeouts().tcpUnacknowledged().toNanos();
+      long unacknowledged = timeouts.tcpUnacknowledged;
       if (remaining >= 120_000_000_000L && remaining > unacknowledged) {
         ct.expiresNanos = now + unacknowledged;
       }

@@ -41,10 +41,41 @@ public record Timeouts(
    * forgotten, as Zeek's inactivity timeout does, instead of being held for five days.
    */
   public static Timeouts monitoring() {
-    Timeouts l = linux();
-    return new Timeouts(l.tcpSynSent, l.tcpSynRecv, Duration.ofMinutes(5), l.tcpFinWait, l.tcpCloseWait,
-        l.tcpLastAck, l.tcpTimeWait, l.tcpClose, l.tcpRetransmit, l.tcpUnacknowledged, l.udpUnreplied,
-        l.udpStream, l.icmp, l.generic, l.expectation);
+    return linux().with("tcp.established", Duration.ofMinutes(5));
+  }
+
+  /** Names for configuration ({@code --timeout NAME=DURATION}), in the order of the components. */
+  public static final java.util.List<String> NAMES = java.util.List.of(
+      "tcp.syn_sent", "tcp.syn_recv", "tcp.established", "tcp.fin_wait", "tcp.close_wait", "tcp.last_ack",
+      "tcp.time_wait", "tcp.close", "tcp.retransmit", "tcp.unacknowledged", "udp.unreplied", "udp.stream", "icmp",
+      "generic", "ftp.expectation");
+
+  /** A copy with one timeout changed; the name is one of {@link #NAMES}. */
+  public Timeouts with(String name, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException("timeout " + name + " must be positive: " + value);
+    }
+    Duration[] d = values();
+    int i = NAMES.indexOf(name);
+    if (i < 0) {
+      throw new IllegalArgumentException("unknown timeout '" + name + "' (known: " + String.join(", ", NAMES) + ")");
+    }
+    d[i] = value;
+    return new Timeouts(d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8], d[9], d[10], d[11], d[12], d[13], d[14]);
+  }
+
+  /** The timeout called {@code name}. */
+  public Duration get(String name) {
+    int i = NAMES.indexOf(name);
+    if (i < 0) {
+      throw new IllegalArgumentException("unknown timeout '" + name + "'");
+    }
+    return values()[i];
+  }
+
+  private Duration[] values() {
+    return new Duration[] {tcpSynSent, tcpSynRecv, tcpEstablished, tcpFinWait, tcpCloseWait, tcpLastAck, tcpTimeWait,
+        tcpClose, tcpRetransmit, tcpUnacknowledged, udpUnreplied, udpStream, icmp, generic, expectation};
   }
 
   long tcpNanos(TcpState state) {

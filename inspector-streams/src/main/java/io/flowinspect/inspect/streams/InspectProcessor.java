@@ -2,6 +2,7 @@ package io.flowinspect.inspect.streams;
 
 import io.flowinspect.inspect.Inspector;
 import io.flowinspect.inspect.engine.FlowKey;
+import io.flowinspect.inspect.engine.TrackerState;
 import io.flowinspect.inspect.output.AlertEvent;
 import io.flowinspect.inspect.output.FlowSummary;
 import io.flowinspect.inspect.output.InspectionSink;
@@ -41,9 +42,12 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
     KeyValueStore<Bytes, byte[]> connectionStore = context.getStateStore(InspectorTopology.CONNECTIONS_STORE);
     KeyValueStore<Bytes, byte[]> expectations = context.getStateStore(InspectorTopology.EXPECTATIONS_STORE);
     KeyValueStore<Bytes, byte[]> expiry = context.getStateStore(InspectorTopology.EXPIRY_STORE);
-    StoreTables tables = new StoreTables(connectionStore, expectations, expiry);
+    KeyValueStore<Bytes, byte[]> unreplied = context.getStateStore(InspectorTopology.UNREPLIED_STORE);
+    KeyValueStore<Bytes, byte[]> meta = context.getStateStore(InspectorTopology.META_STORE);
+    StoreTables tables = new StoreTables(connectionStore, expectations, expiry, unreplied, meta);
     this.connections = new BatchCache(tables);
-    inspector = new Inspector(settings.tracker(), settings.rules(), this.connections, tables, tables, new Forwarder());
+    inspector = new Inspector(settings.tracker(), settings.rules(),
+        new TrackerState(this.connections, tables, tables, tables, tables), new Forwarder());
     context.schedule(settings.expiryInterval(), PunctuationType.STREAM_TIME, this::expireDue);
   }
 

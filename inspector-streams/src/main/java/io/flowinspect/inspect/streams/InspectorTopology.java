@@ -9,7 +9,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * packets ─▶ inspect ─┬─▶ verdicts   (compacted: latest decision per connection, tombstone when it ends)
- *   (RocksDB: connections, expectations, expiry index)
+ *   (RocksDB: connections, expectations, expiry index, unreplied index, tracker meta)
  *                     ├─▶ alerts
  *                     ├─▶ flows
  *                     └─▶ dlq        (records the engine cannot read, with the reason in a header)
@@ -21,6 +21,8 @@ public final class InspectorTopology {
   public static final String CONNECTIONS_STORE = "connections";
   public static final String EXPECTATIONS_STORE = "expectations";
   public static final String EXPIRY_STORE = "expiry-index";
+  public static final String UNREPLIED_STORE = "unreplied-index";
+  public static final String META_STORE = "tracker-meta";
   static final String VERDICTS_SINK = "verdicts";
   static final String ALERTS_SINK = "alerts";
   static final String FLOWS_SINK = "flows";
@@ -40,6 +42,12 @@ public final class InspectorTopology {
         Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_STORE),
         Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UNREPLIED_STORE),
+        Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
+    // The connection count changes with every connection opened or ended: the record cache keeps
+    // the latest value and writes it once per commit.
+    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(META_STORE),
+        Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
     topology.addSink(VERDICTS_SINK, t.verdicts().name(), t.verdicts().keySerde().serializer(),
         t.verdicts().valueSerde().serializer(), PROCESSOR);
     topology.addSink(ALERTS_SINK, t.alerts().name(), t.alerts().keySerde().serializer(),

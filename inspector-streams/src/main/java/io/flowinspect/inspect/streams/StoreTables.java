@@ -7,6 +7,8 @@ import io.flowinspect.inspect.engine.ExpectationTable;
 import io.flowinspect.inspect.engine.ExpiryIndex;
 import io.flowinspect.inspect.engine.FlowKey;
 import io.flowinspect.inspect.engine.StateCodec;
+import io.flowinspect.inspect.engine.TrackerMeta;
+import io.flowinspect.inspect.engine.UnrepliedIndex;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -15,20 +17,61 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The engine's tables over Kafka Streams key-value stores (RocksDB, changelogged). The expiry
  * index is keyed by the big-endian deadline followed by the flow key, so a range scan from the
- * start up to "now" visits exactly the entries that are due and stops at the first that is not.
+ * start up to "now" visits exactly the entries that are due and stops at the first that is not;
+ * the unreplied index likewise by opening time, so that its first entry is the oldest.
  */
-final class StoreTables implements ConnectionTable, ExpectationTable, ExpiryIndex {
+final class StoreTables implements ConnectionTable, ExpectationTable, ExpiryIndex, UnrepliedIndex, TrackerMeta {
   private static final byte[] EMPTY = new byte[0];
+  private static final Bytes CONNECTION_COUNT = Bytes.wrap("connections".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
   private final KeyValueStore<Bytes, byte[]> connections;
   private final KeyValueStore<Bytes, byte[]> expectations;
   private final KeyValueStore<Bytes, byte[]> expiry;
+  private final KeyValueStore<Bytes, byte[]> unreplied;
+  private final KeyValueStore<Bytes, byte[]> meta;
 
   StoreTables(KeyValueStore<Bytes, byte[]> connections, KeyValueStore<Bytes, byte[]> expectations,
-      KeyValueStore<Bytes, byte[]> expiry) {
+      KeyValueStore<Bytes, byte[]> expiry, KeyValueStore<Bytes, byte[]> unreplied, KeyValueStore<Bytes, byte[]> meta) {
     this.connections = connections;
     this.expectations = expectations;
     this.expiry = expiry;
+    this.unreplied = unreplied;
+    this.meta = meta;
+  }
+
+  @Override
+  public void opened(long firstNanos, io.flowinspect.inspect.engine.FlowKey key) {
+    unreplied.put(Bytes.wrap(indexKey(firstNanos, StateCodec.encode(key))), EMPTY);
+  }
+
+  @Override
+  public void ended(long firstNanos, io.flowinspect.inspect.engine.FlowKey key) {
+    unreplied.delete(Bytes.wrap(indexKey(firstNanos, StateCodec.encode(key))));
+  }
+
+  @Override
+  public io.flowinspect.inspect.engine.FlowKey pollOldest() {
+    Bytes first;
+    try (KeyValueIterator<Bytes, byte[]> it = unreplied.all()) {
+      if (!it.hasNext()) {
+        return null;
+      }
+      first = it.next().key;
+    }
+    unreplied.delete(first);
+    byte[] raw = first.get();
+    return StateCodec.decodeKey(java.util.Arrays.copyOfRange(raw, 8, raw.length));
+  }
+
+  @Override
+  public long connectionCount() {
+    byte[] v = meta.get(CONNECTION_COUNT);
+    return v == null ? 0 : ByteBuffer.wrap(v).getLong();
+  }
+
+  @Override
+  public void connectionCount(long value) {
+    meta.put(CONNECTION_COUNT, ByteBuffer.allocate(8).putLong(value).array());
   }
 
   @Override

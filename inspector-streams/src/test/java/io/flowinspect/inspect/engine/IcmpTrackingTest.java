@@ -90,7 +90,7 @@ class IcmpTrackingTest {
     Classification c = t.send(nd, PacketBuilder.at(0).icmp(135, 0).build());
 
     assertThat(c.state()).isEqualTo(CtState.UNTRACKED);
-    assertThat(t.state.connectionCount()).isZero();
+    assertThat(t.state.size()).isZero();
   }
 
   @Test

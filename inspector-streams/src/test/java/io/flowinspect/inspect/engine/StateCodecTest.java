@@ -59,9 +59,46 @@ class StateCodecTest {
   }
 
   @Test
-  void establishedTcpConnectionTakesAboutEightyBytes() {
-    int size = StateCodec.encode(TcpTrackingTest.established().conn()).length;
+  void typicalTcpConnectionTakesAtMostSixtyFourBytes() {
+    TcpConversation t = TcpTrackingTest.established();
+    for (int i = 0; i < 3; i++) {
+      t.client(PSH | ACK, 300);
+      t.server(PSH | ACK, 1400);
+      t.client(ACK);
+    }
+    t.client(Packet.FIN | ACK);
 
-    assertThat(size).isLessThanOrEqualTo(96);
+    assertThat(StateCodec.encode(t.conn())).hasSizeLessThanOrEqualTo(64);
+  }
+
+  @Test
+  void busyTcpConnectionGrowsOnlyByItsCounters() {
+    TcpConversation t = TcpTrackingTest.established();
+    for (int i = 0; i < 1000; i++) {
+      t.client(PSH | ACK, 700);
+      t.server(PSH | ACK, 1400);
+      t.client(ACK);
+    }
+
+    // Three thousand packets and two megabytes: the four counters take ten bytes instead of four.
+    assertThat(StateCodec.encode(t.conn())).hasSizeLessThanOrEqualTo(70);
+  }
+
+  @Test
+  void udpFlowTakesAtMostFortyBytes() {
+    Tracking u = new Tracking();
+    FlowKey k = FlowKey.of(0, Protocols.UDP, IpAddress.parse("10.0.0.1"), 5000, IpAddress.parse("192.0.2.53"), 53);
+    u.send(k, PacketBuilder.at(1_700_000_000_000_000_000L).payload(40).build());
+    u.send(k, PacketBuilder.at(1_700_000_000_010_000_000L).fromHigh(true).payload(400).build());
+
+    assertThat(StateCodec.encode(u.state.get(k))).hasSizeLessThanOrEqualTo(40);
+  }
+
+  @Test
+  void ruleIdsOfTheUsersOwnRulesSurviveTheOneByteCode() {
+    Conn c = TcpTrackingTest.established().conn();
+    c.decide(Decision.ALLOW, "ssh-to-bastion");
+
+    assertThat(StateCodec.decodeConn(StateCodec.encode(c)).ruleId()).isEqualTo("ssh-to-bastion");
   }
 }

@@ -8,6 +8,8 @@ final class Tracking {
   final InMemoryState state = new InMemoryState();
   final List<String> ended = new ArrayList<>();
   final List<FlowKey> opened = new ArrayList<>();
+  final List<FlowKey> endedKeys = new ArrayList<>();
+  final List<String> pressure = new ArrayList<>();
   final ConnectionTracker tracker;
 
   Tracking() {
@@ -15,7 +17,7 @@ final class Tracking {
   }
 
   Tracking(TrackerConfig config) {
-    tracker = new ConnectionTracker(config, state, state, state, new ConnectionTracker.Listener() {
+    tracker = new ConnectionTracker(config, TrackerState.inMemory(state), new ConnectionTracker.Listener() {
       @Override
       public void opened(FlowKey key, Conn conn, Packet first, Expectation expectation) {
         opened.add(key);
@@ -24,6 +26,13 @@ final class Tracking {
       @Override
       public void ended(FlowKey key, Conn conn, EndReason reason, long nowNanos) {
         ended.add(reason.name());
+        endedKeys.add(key);
+      }
+
+      @Override
+      public void pressure(FlowKey trigger, long connections, double timeoutScale, long evicted, boolean refused,
+          long nowNanos) {
+        pressure.add(connections + " scale=" + timeoutScale + " evicted=" + evicted + (refused ? " refused" : ""));
       }
     });
   }
