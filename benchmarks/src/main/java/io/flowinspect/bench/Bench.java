@@ -23,7 +23,8 @@ public final class Bench {
       if (capture == null) {
         continue;
       }
-      long packets = r.getParams().getBenchmark().contains("Decoder")
+      String benchmark = r.getParams().getBenchmark();
+      long packets = benchmark.contains("Decoder") || benchmark.contains("CaptureReader")
           ? Captures.frames(Captures.resolve(capture)).frames().size()
           : Captures.packets(Captures.resolve(capture)).packets().length;
       double ms = r.getPrimaryResult().getScore();

@@ -6,12 +6,20 @@ import io.flowinspect.capture.decode.FrameDecoder;
 import io.flowinspect.capture.publish.PacketPublisher;
 import io.flowinspect.capture.source.CaptureException;
 import io.flowinspect.capture.source.CaptureFileReader;
+import io.flowinspect.capture.source.FrameConsumer;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /** Reads a capture, decodes every frame's headers and publishes them: the agent's whole data path. */
 public final class CaptureAgent {
   private static final long PROGRESS_EVERY_NANOS = 250_000_000L;
+
+  /** Thrown by the frame consumer to stop reading once the packet limit is reached. */
+  private static final class LimitReached extends RuntimeException {
+    LimitReached() {
+      super(null, null, false, false);
+    }
+  }
 
   private CaptureAgent() {}
 
@@ -30,36 +38,79 @@ public final class CaptureAgent {
   public static FilePublishReport publishFile(Path pcap, DecoderOptions options, PacketPublisher publisher,
       ReplayOptions replay, ReplayProgress progress) throws CaptureException {
     long started = System.nanoTime();
-    FrameDecoder decoder = new FrameDecoder(options);
-    DecodedPacket packet = new DecodedPacket();
-    Pacer pacer = new Pacer(replay.speed());
-    long[] count = {0, 0, 0, started}; // packets, last capture time, frames, last progress report
     long frames;
+    Replay r;
     try (CaptureFileReader source = CaptureFileReader.open(pcap)) {
-      double size = Math.max(1, source.size());
-      frames = source.forEach((index, linkType, frame, captured, wire, timeNanos) -> {
-        count[2] = index;
-        if (decoder.decode(linkType, frame, captured, wire, timeNanos, packet) == null) {
-          pacer.await(timeNanos);
-          publisher.publish(packet);
-          count[0]++;
-          count[1] = Math.max(count[1], timeNanos);
-        }
-        if ((index & 1023) == 0 && System.nanoTime() - count[3] > PROGRESS_EVERY_NANOS) {
-          count[3] = System.nanoTime();
-          progress.update(index, count[0], source.bytesRead() / size, publisher.stats());
-        }
-      });
+      r = new Replay(source, new FrameDecoder(options), publisher, replay, progress);
+      try {
+        frames = source.forEach(r);
+      } catch (LimitReached stop) {
+        frames = r.frames;
+      }
     } catch (CaptureException e) {
       publisher.flush(); // everything before the damage goes out
       throw e;
     }
-    if (count[0] > 0) {
-      publisher.heartbeat(count[1] + replay.clockAdvance().toNanos());
+    if (r.packets > 0) {
+      publisher.heartbeat(r.lastNanos + replay.clockAdvance().toNanos());
     }
     publisher.flush();
-    progress.update(frames, count[0], 1, publisher.stats());
-    return new FilePublishReport(frames, count[0], decoder.counters(), publisher.stats(), count[1],
+    progress.update(frames, r.packets, 1, publisher.stats());
+    return new FilePublishReport(frames, r.packets, r.decoder.counters(), publisher.stats(), r.firstNanos, r.lastNanos,
         Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  /** Decodes, paces and publishes one frame at a time. */
+  private static final class Replay implements FrameConsumer {
+    final CaptureFileReader source;
+    final FrameDecoder decoder;
+    final PacketPublisher publisher;
+    final ReplayOptions options;
+    final ReplayProgress progress;
+    final DecodedPacket packet = new DecodedPacket();
+    final Pacer pacer;
+    final long limit;
+    final double size;
+    long frames;
+    long packets;
+    long firstNanos;
+    long lastNanos;
+    long lastProgressNanos = System.nanoTime();
+
+    Replay(CaptureFileReader source, FrameDecoder decoder, PacketPublisher publisher, ReplayOptions options,
+        ReplayProgress progress) {
+      this.source = source;
+      this.decoder = decoder;
+      this.publisher = publisher;
+      this.options = options;
+      this.progress = progress;
+      this.pacer = new Pacer(options.speed());
+      this.limit = options.limit() == 0 ? Long.MAX_VALUE : options.limit();
+      this.size = Math.max(1, source.size());
+    }
+
+    @Override
+    public void accept(long index, int linkType, byte[] frame, int captured, int wire, long timeNanos) {
+      if (packets == limit) {
+        throw new LimitReached();
+      }
+      frames = index;
+      if (decoder.decode(linkType, frame, captured, wire, timeNanos, packet) == null) {
+        pacer.await(timeNanos);
+        if (options.restamp()) {
+          packet.restamp(WallClock.epochNanos());
+        }
+        if (packets == 0) {
+          firstNanos = packet.timeNanos();
+        }
+        publisher.publish(packet);
+        packets++;
+        lastNanos = Math.max(lastNanos, packet.timeNanos());
+      }
+      if ((index & 1023) == 0 && System.nanoTime() - lastProgressNanos > PROGRESS_EVERY_NANOS) {
+        lastProgressNanos = System.nanoTime();
+        progress.update(index, packets, source.bytesRead() / size, publisher.stats());
+      }
+    }
   }
 }

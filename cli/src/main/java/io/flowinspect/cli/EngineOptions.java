@@ -44,7 +44,7 @@ final class EngineOptions {
   java.util.Map<String, String> timeoutOverrides = new java.util.LinkedHashMap<>();
 
   @Option(names = "--max-connections", defaultValue = "4000000", paramLabel = "N",
-      description = "Most connections tracked per task; past 60% of it timeouts shrink, at it unanswered connections "
+      description = "Most connections tracked per task; past 60%% of it timeouts shrink, at it unanswered connections "
           + "are evicted. Default: 4000000.")
   long maxConnections;
 

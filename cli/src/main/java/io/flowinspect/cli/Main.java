@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         InspectorCommand.class,
         BrokerCommand.class,
         SynthCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

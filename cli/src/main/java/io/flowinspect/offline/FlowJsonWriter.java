@@ -39,11 +39,14 @@ public final class FlowJsonWriter implements AutoCloseable {
         .field("orig_bytes", f.origBytes())
         .field("resp_pkts", f.respPackets())
         .field("resp_bytes", f.respBytes())
+        .field("conn_state", f.connState())
+        .field("history", f.history())
         .field("final_state", f.finalState())
         .field("reason", f.reason().name().toLowerCase(java.util.Locale.ROOT))
         .field("decision", f.decision().name().toLowerCase(java.util.Locale.ROOT))
         .field("rule", f.ruleId())
         .field("zone", f.zone())
+        .field("community_id", f.communityId())
         .toString();
   }
 

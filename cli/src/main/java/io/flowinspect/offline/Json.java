@@ -1,10 +1,10 @@
 package io.flowinspect.offline;
 
-/** Just enough JSON writing for flat records of strings and numbers. */
-final class Json {
+/** Just enough JSON writing for records of strings, numbers and nested records. */
+public final class Json {
   private final StringBuilder sb = new StringBuilder(256).append('{');
 
-  Json field(String name, String value) {
+  public Json field(String name, String value) {
     key(name);
     sb.append('"');
     for (int i = 0; i < value.length(); i++) {
@@ -28,15 +28,26 @@ final class Json {
     return this;
   }
 
-  Json field(String name, long value) {
+  public Json field(String name, long value) {
     key(name);
     sb.append(value);
     return this;
   }
 
-  Json field(String name, double value) {
+  /** A number; NaN and infinities, which JSON cannot hold, become null. */
+  public Json field(String name, double value) {
     key(name);
-    sb.append(value);
+    if (Double.isNaN(value) || Double.isInfinite(value)) {
+      sb.append("null");
+    } else {
+      sb.append(value);
+    }
+    return this;
+  }
+
+  public Json field(String name, Json nested) {
+    key(name);
+    sb.append(nested);
     return this;
   }
 

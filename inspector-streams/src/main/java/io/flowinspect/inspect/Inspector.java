@@ -1,6 +1,7 @@
 package io.flowinspect.inspect;
 
 import io.flowinspect.inspect.engine.Classification;
+import io.flowinspect.inspect.engine.CommunityId;
 import io.flowinspect.inspect.engine.Conn;
 import io.flowinspect.inspect.engine.ConnectionTracker;
 import io.flowinspect.inspect.engine.CtState;
@@ -10,6 +11,7 @@ import io.flowinspect.inspect.engine.Expectation;
 import io.flowinspect.inspect.engine.FlowKey;
 import io.flowinspect.inspect.engine.IpAddress;
 import io.flowinspect.inspect.engine.Packet;
+import io.flowinspect.inspect.engine.Protocols;
 import io.flowinspect.inspect.engine.TrackerConfig;
 import io.flowinspect.inspect.engine.TrackerState;
 import io.flowinspect.inspect.output.AlertEvent;
@@ -68,6 +70,24 @@ public final class Inspector {
     return rules;
   }
 
+  /**
+   * The Community ID of a connection, from its originator's side. An ICMP key's "port" holds the
+   * request type and the code in its top bytes, which is what the Community ID takes as ports.
+   */
+  static String communityId(FlowKey key, boolean origHigh) {
+    int protocol = key.protocol();
+    int origPort = key.port(origHigh);
+    int respPort = key.port(!origHigh);
+    if (protocol == Protocols.ICMP || protocol == Protocols.ICMPV6) {
+      origPort = origPort >>> 24;
+      respPort = key.port(origHigh) >>> 16 & 0xff;
+    } else if (protocol != Protocols.TCP && protocol != Protocols.UDP && protocol != 132) {
+      origPort = 0;
+      respPort = 0;
+    }
+    return CommunityId.of(protocol, key.address(origHigh), origPort, key.address(!origHigh), respPort);
+  }
+
   private final class Events implements ConnectionTracker.Listener {
     @Override
     public void opened(FlowKey key, Conn conn, Packet first, Expectation expectation) {
@@ -110,7 +130,8 @@ public final class Inspector {
       sink.flowEnded(key, new FlowSummary(key.zone(), key.protocol(), key.address(origHigh), key.port(origHigh),
           key.address(!origHigh), key.port(!origHigh), conn.firstNanos(), conn.lastNanos(), conn.origPackets(),
           conn.origBytes(), conn.replyPackets(), conn.replyBytes(), ConnStateLabel.of(key.protocol(), key.ipv6(), conn),
-          reason, conn.decision(), conn.ruleId()));
+          reason, conn.history().connState(key.protocol()), conn.history().history(), communityId(key, origHigh),
+          conn.decision(), conn.ruleId()));
     }
   }
 }

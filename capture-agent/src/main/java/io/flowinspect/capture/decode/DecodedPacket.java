@@ -112,6 +112,11 @@ public final class DecodedPacket {
   }
 
   /** Capture time, nanoseconds since the Unix epoch. */
+  /** Replaces the capture time, e.g. with the time of sending when latency is measured. */
+  public void restamp(long nanos) {
+    timeNanos = nanos;
+  }
+
   public long timeNanos() {
     return timeNanos;
   }

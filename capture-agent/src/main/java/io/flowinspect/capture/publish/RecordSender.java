@@ -31,6 +31,8 @@ final class RecordSender implements AutoCloseable {
   private long pending;
   /** Records queued and not yet handed to the producer. */
   private final AtomicLong queued = new AtomicLong();
+  /** Records queued or handed to the producer that have no answer yet (heartbeats included). */
+  private final AtomicLong unanswered = new AtomicLong();
   final AtomicLong packetsAcked = new AtomicLong();
   final AtomicLong recordsAcked = new AtomicLong();
   final AtomicLong packetsFailed = new AtomicLong();
@@ -54,8 +56,10 @@ final class RecordSender implements AutoCloseable {
       return false;
     }
     queued.incrementAndGet();
+    unanswered.incrementAndGet();
     if (!queue.offer(new Outgoing(record, packets))) {
       queued.decrementAndGet();
+      unanswered.decrementAndGet();
       release(packets);
       packetsDropped.addAndGet(packets);
       return false;
@@ -72,6 +76,11 @@ final class RecordSender implements AutoCloseable {
   /**
    * Waits until every queued record reached the producer and the producer has an answer for
    * each, at most {@code timeout}; returns false when time ran out.
+   *
+   * <p>The producer's own {@code flush()} has no timeout, and it can wait forever: an idempotent
+   * producer that lost its broker before it got a producer id never expires its batches. So it
+   * runs on a thread of its own, only to send lingering batches at once, and this method waits
+   * for the answers, which every record gets (acknowledged, failed, or aborted by close).
    */
   boolean flush(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -81,7 +90,18 @@ final class RecordSender implements AutoCloseable {
       }
       sleepBriefly();
     }
-    producer.flush();
+    if (unanswered.get() == 0) {
+      return true;
+    }
+    Thread push = new Thread(producer::flush, thread.getName() + "-flush");
+    push.setDaemon(true);
+    push.start();
+    while (unanswered.get() > 0) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      sleepBriefly();
+    }
     return true;
   }
 
@@ -125,6 +145,7 @@ final class RecordSender implements AutoCloseable {
       int packets = o.packets();
       try {
         producer.send(o.record(), (metadata, exception) -> {
+          unanswered.decrementAndGet();
           release(packets);
           if (exception == null) {
             packetsAcked.addAndGet(packets);
@@ -136,6 +157,7 @@ final class RecordSender implements AutoCloseable {
         });
       } catch (RuntimeException e) {
         // Refused at once: no metadata in time, buffer exhausted, producer closed.
+        unanswered.decrementAndGet();
         release(packets);
         packetsFailed.addAndGet(packets);
         firstFailure.compareAndSet(null, e);

@@ -49,6 +49,8 @@ public final class Conn {
   Expectation.Key expectation;
   /** FTP control connection: where lines start in each direction. */
   FtpLineStarts ftp;
+  /** What Zeek would log for this connection: history letters and conn_state. */
+  FlowHistory history = new FlowHistory();
 
   Conn(boolean origIsHigh, long nowNanos) {
     this.origIsHigh = origIsHigh;
@@ -138,6 +140,10 @@ public final class Conn {
 
   public Decision decision() {
     return decision;
+  }
+
+  public FlowHistory history() {
+    return history;
   }
 
   public String ruleId() {

@@ -30,9 +30,6 @@ public final class ConnectionTracker {
 
   static final String TABLE_FULL = "connection table full";
 
-  /** Capture time between two pressure reports while connections are being evicted. */
-  private static final long PRESSURE_REPORT_NANOS = 60_000_000_000L;
-
   private final TrackerConfig config;
   private final ConnectionTable table;
   private final ExpectationTable expectations;
@@ -44,11 +41,8 @@ public final class ConnectionTracker {
   private final FtpHelper ftp;
   private final long udpStreamDelayNanos = 2_000_000_000L;
   private TimeoutNanos timeouts;
+  private final TablePressure pressure;
   private long connections;
-  private long evictedSinceReport;
-  private long refusedSinceReport;
-  private int lastPressureLevel = -1;
-  private long lastPressureReportNanos = Long.MIN_VALUE / 2;
 
   public ConnectionTracker(TrackerConfig config, TrackerState state, Listener listener) {
     this.config = config;
@@ -60,6 +54,7 @@ public final class ConnectionTracker {
     this.listener = listener;
     this.tcp = new TcpTracker(config);
     this.ftp = new FtpHelper(config, expectations);
+    this.pressure = new TablePressure(listener);
     this.connections = meta.connectionCount();
     this.timeouts = TimeoutNanos.of(config.timeouts(), config.limits().timeoutScale(connections));
     tcp.use(timeouts);
@@ -116,6 +111,7 @@ public final class ConnectionTracker {
   private Classification tcp(FlowKey key, Packet p) {
     String malformed = tcp.malformation(p);
     if (malformed != null) {
+      observeRefused(key, p);
       return Classification.invalid(malformed);
     }
     long now = p.timeNanos();
@@ -125,6 +121,7 @@ public final class ConnectionTracker {
       boolean created = false;
       if (ct == null) {
         ct = Conn.forTcp(p.fromHigh(), now);
+        ct.history = FlowHistory.forConnection(key, p.fromHigh());
         String refused = tcp.start(ct, p);
         if (refused != null) {
           return Classification.invalid(refused);
@@ -144,6 +141,11 @@ public final class ConnectionTracker {
           continue;
         }
         case INVALID -> {
+          if (!created) {
+            // Zeek has no notion of an invalid packet: its history records this one like any other.
+            ct.history.observe(p, key.protocol(), dir == Direction.ORIGINAL, checksumBad(p));
+            table.put(key, ct);
+          }
           return Classification.invalid(result.reason());
         }
         case ACCEPT_AND_FORGET -> {
@@ -166,7 +168,8 @@ public final class ConnectionTracker {
     if (p.malformed()) {
       return Classification.invalid("truncated/malformed packet");
     }
-    if (config.checksums() && p.checksumBad()) {
+    if (checksumBad(p)) {
+      observeRefused(key, p);
       return Classification.invalid("bad checksum");
     }
     long now = p.timeNanos();
@@ -178,6 +181,7 @@ public final class ConnectionTracker {
         return Classification.invalid(TABLE_FULL);
       }
       ct = new Conn(p.fromHigh(), now);
+      ct.history = FlowHistory.forConnection(key, p.fromHigh());
       ct.streamNanos = now + udpStreamDelayNanos;
       expected = claimExpectation(key, p, ct, now);
     }
@@ -223,6 +227,7 @@ public final class ConnectionTracker {
         return Classification.invalid(TABLE_FULL);
       }
       ct = new Conn(p.fromHigh(), now);
+      ct.history = FlowHistory.forConnection(key, p.fromHigh());
     }
     Direction dir = ct.directionOf(p.fromHigh());
     if (dir == Direction.ORIGINAL && !request) {
@@ -241,6 +246,7 @@ public final class ConnectionTracker {
         return Classification.invalid(TABLE_FULL);
       }
       ct = new Conn(p.fromHigh(), now);
+      ct.history = FlowHistory.forConnection(key, p.fromHigh());
     }
     Direction dir = ct.directionOf(p.fromHigh());
     ct.expiresNanos = now + timeouts.generic;
@@ -272,6 +278,23 @@ public final class ConnectionTracker {
     return Classification.related(ct.directionOf(error.innerFromHigh()).opposite());
   }
 
+  /** A transport checksum that was verified, when the configuration asks for that, and is wrong. */
+  private boolean checksumBad(Packet p) {
+    return config.checksums() && p.checksumBad();
+  }
+
+  /**
+   * A packet refused before its connection was looked up (malformed flags, bad checksum) still
+   * belongs in the connection's Zeek history, where Zeek would record it ('C' for a bad checksum).
+   */
+  private void observeRefused(FlowKey key, Packet p) {
+    Conn c = table.get(key);
+    if (c != null && c.expiresNanos > p.timeNanos()) {
+      c.history.observe(p, key.protocol(), c.directionOf(p.fromHigh()) == Direction.ORIGINAL, checksumBad(p));
+      table.put(key, c);
+    }
+  }
+
   /** Classification of an accepted packet, and the bookkeeping every protocol shares. */
   private Classification accepted(FlowKey key, Conn ct, Packet p, Direction dir, boolean created,
       Expectation expected) {
@@ -289,6 +312,7 @@ public final class ConnectionTracker {
       ct.status |= Conn.SEEN_REPLY;
     }
     ct.count(dir, p.length(), p.timeNanos());
+    ct.history.observe(p, key.protocol(), dir == Direction.ORIGINAL, checksumBad(p));
     if (created) {
       opened(key, ct);
       listener.opened(key, ct, p, expected);
@@ -312,10 +336,10 @@ public final class ConnectionTracker {
       Conn v = table.get(victim);
       if (v != null && !v.has(Conn.SEEN_REPLY)) {
         end(victim, v, EndReason.EVICTED, now);
-        evictedSinceReport++;
+        pressure.evicted();
       }
     }
-    if (evictedSinceReport > 0) {
+    if (pressure.evictedSinceReport()) {
       reportPressure(key, false, now);
     }
     return true;
@@ -338,31 +362,13 @@ public final class ConnectionTracker {
       if (before == 1) {
         reportPressure(trigger, false, now); // just crossed into the adaptive range
       } else if (scale == 1) {
-        lastPressureLevel = -1; // pressure is over: the next crossing is news again
+        pressure.relieved();
       }
     }
   }
 
-  /**
-   * Tells the listener about pressure without flooding it: at once when it gets worse (timeouts
-   * start to shrink, evictions start, refusals start), otherwise at most once per
-   * {@link #PRESSURE_REPORT_NANOS} of capture time with the counts since the last report.
-   */
   private void reportPressure(FlowKey trigger, boolean refused, long now) {
-    if (refused) {
-      refusedSinceReport++;
-    }
-    int level = refusedSinceReport > 0 ? 2 : evictedSinceReport > 0 ? 1 : 0;
-    boolean worse = level > lastPressureLevel;
-    boolean due = now - lastPressureReportNanos >= PRESSURE_REPORT_NANOS && (level > 0 || worse);
-    if (!worse && !due) {
-      return;
-    }
-    listener.pressure(trigger, connections, timeouts.scale, evictedSinceReport, refusedSinceReport > 0, now);
-    evictedSinceReport = 0;
-    refusedSinceReport = 0;
-    lastPressureLevel = level;
-    lastPressureReportNanos = now;
+    pressure.report(trigger, connections, timeouts.scale, refused, now);
   }
 
   private void save(FlowKey key, Conn ct) {

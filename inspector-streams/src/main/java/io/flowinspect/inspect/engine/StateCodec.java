@@ -6,8 +6,13 @@ package io.flowinspect.inspect.engine;
  * start with a format version, and readers refuse versions they do not know instead of guessing.
  */
 public final class StateCodec {
-  /** Format of {@link #encode(Conn)}; bump it, and keep reading the old one, when the layout changes. */
-  public static final int CONN_FORMAT = 1;
+  /**
+   * Format of {@link #encode(Conn)}; bump it, and keep reading the old ones, when the layout
+   * changes. 2 appended the Zeek history ({@link FlowHistoryCodec}); a format-1 connection reads
+   * with an empty history that starts at its next packet.
+   */
+  public static final int CONN_FORMAT = 2;
+  private static final int CONN_FORMAT_WITHOUT_HISTORY = 1;
   public static final int EXPECTATION_FORMAT = 1;
 
   private static final int ORIG_IS_HIGH = 1;
@@ -87,8 +92,8 @@ public final class StateCodec {
     int bits = (c.origIsHigh ? ORIG_IS_HIGH : 0) | (c.decision == Decision.DENY ? DENY : 0)
         | (c.orig != null ? TCP : 0) | (c.expectation != null ? HAS_EXPECTATION : 0)
         | (c.ftp != null ? HAS_FTP_LINES : 0);
-    b.u8(bits);
-    b.u8(c.status);
+    // Format 2: the status bits share the byte (conntrack's three fit above the five of ours).
+    b.u8(bits | c.status << 5);
     b.nanos(c.firstNanos - TIME_BASE_NANOS);
     b.nanos(c.lastNanos - c.firstNanos);
     b.nanos(c.expiresNanos - c.lastNanos);
@@ -109,15 +114,15 @@ public final class StateCodec {
     }
     if (c.orig != null) {
       b.u8(c.tcpState.ordinal() | c.lastIndex << 4 | c.lastDir << 7);
-      side(b, c.orig, c.reply.end);
-      side(b, c.reply, c.orig.end);
+      side(b, c.orig, c.reply);
+      side(b, c.reply, c.orig);
       b.varLong(packedFlags(c.orig) | (long) packedFlags(c.reply) << 10);
       TcpSide last = c.lastDir == 0 ? c.orig : c.reply;
       TcpSide other = c.lastDir == 0 ? c.reply : c.orig;
       b.zigzag(c.lastSeq - last.end);
       b.zigzag(c.lastAck - other.end);
       b.zigzag(c.lastEnd - last.end);
-      b.varLong(c.lastWin & 0xffff);
+      b.zigzag((c.lastWin & 0xffff) - (last.maxWindow >>> last.scale));
       b.varLong((c.lastFlags & 0xff) << 4 | (c.lastWscale & 0xf));
       b.varLong(Math.min(c.retrans, 255));
     } else {
@@ -132,18 +137,25 @@ public final class StateCodec {
         b.i32(seq);
       }
     }
+    c.history.writeTo(b, historyReference(c, true), historyReference(c, false));
     return b.toArray();
   }
 
   public static Conn decodeConn(byte[] data) {
     Bytes b = Bytes.reading(data);
     int format = b.u8();
-    if (format != CONN_FORMAT) {
+    if (format != CONN_FORMAT && format != CONN_FORMAT_WITHOUT_HISTORY) {
       throw new IllegalArgumentException("connection state format " + format + " is not known to this version");
     }
+    boolean v1 = format == CONN_FORMAT_WITHOUT_HISTORY;
     int bits = b.u8();
     Conn c = new Conn((bits & ORIG_IS_HIGH) != 0, 0);
-    c.status = b.u8();
+    if (v1) {
+      c.status = b.u8();
+    } else {
+      c.status = bits >>> 5;
+      bits &= 0x1f;
+    }
     c.firstNanos = TIME_BASE_NANOS + b.nanos();
     c.lastNanos = c.firstNanos + b.nanos();
     c.expiresNanos = c.lastNanos + b.nanos();
@@ -162,19 +174,24 @@ public final class StateCodec {
       c.lastDir = packed >>> 7;
       c.orig = new TcpSide();
       c.reply = new TcpSide();
-      int origMaxAckDelta = readSide(b, c.orig);
-      int replyMaxAckDelta = readSide(b, c.reply);
+      long origDeltas = readSide(b, c.orig, v1);
+      long replyDeltas = readSide(b, c.reply, v1);
       long flags10 = b.varLong();
       unpackFlags(c.orig, (int) (flags10 & 0x3ff));
       unpackFlags(c.reply, (int) (flags10 >>> 10));
-      c.orig.maxAck = c.reply.end + origMaxAckDelta;
-      c.reply.maxAck = c.orig.end + replyMaxAckDelta;
+      c.orig.maxAck = c.reply.end + (int) origDeltas;
+      c.reply.maxAck = c.orig.end + (int) replyDeltas;
+      if (!v1) {
+        c.orig.maxEnd = maxEndBasis(c.reply) + (int) (origDeltas >> 32);
+        c.reply.maxEnd = maxEndBasis(c.orig) + (int) (replyDeltas >> 32);
+      }
       TcpSide last = c.lastDir == 0 ? c.orig : c.reply;
       TcpSide other = c.lastDir == 0 ? c.reply : c.orig;
       c.lastSeq = last.end + (int) b.zigzag();
       c.lastAck = other.end + (int) b.zigzag();
       c.lastEnd = last.end + (int) b.zigzag();
-      c.lastWin = (int) b.varLong();
+      c.lastWin = v1 ? (int) b.varLong()
+          : (int) ((last.maxWindow >>> last.scale) + b.zigzag());
       long lastPacked = b.varLong();
       c.lastFlags = (int) (lastPacked >>> 4);
       c.lastWscale = (int) (lastPacked & 0xf);
@@ -194,7 +211,20 @@ public final class StateCodec {
         c.ftp.seqs[i] = b.i32();
       }
     }
+    c.history = v1 ? new FlowHistory()
+        : FlowHistory.readFrom(b, historyReference(c, true), historyReference(c, false));
     return c;
+  }
+
+  /**
+   * What the history's sequence numbers of conntrack's original (or reply) sender are stored
+   * relative to: that sender's TCP window end, which they usually equal.
+   */
+  private static int historyReference(Conn c, boolean original) {
+    if (c.orig == null) {
+      return 0;
+    }
+    return original ? c.orig.end : c.reply.end;
   }
 
   public static byte[] encode(Expectation.Key k) {
@@ -247,20 +277,36 @@ public final class StateCodec {
     return new Expectation.Key(zone, protocol, v6, sHi, sLo, dHi, dLo, b.i32());
   }
 
-  /** One sender's window data; its highest acknowledgement as a delta from the other side's end. */
-  private static void side(Bytes b, TcpSide s, int otherEnd) {
+  /**
+   * One sender's window data. Its highest acknowledgement is stored as a delta from the other
+   * side's end, and the end of its window as a delta from what the receiver last allowed (the
+   * receiver's highest acknowledgement plus its largest window), which it usually equals: two
+   * small numbers instead of two that span the window.
+   */
+  private static void side(Bytes b, TcpSide s, TcpSide other) {
     b.i32(s.end);
-    b.zigzag(s.maxEnd - s.end);
+    b.zigzag(s.maxEnd - maxEndBasis(other));
     b.varLong(s.maxWindow & 0xffff_ffffL);
-    b.zigzag(s.maxAck - otherEnd);
+    b.zigzag(s.maxAck - other.end);
   }
 
-  /** Reads a side; returns its maxAck delta, resolved once both ends are known. */
-  private static int readSide(Bytes b, TcpSide s) {
+  private static int maxEndBasis(TcpSide receiver) {
+    return receiver.maxAck + receiver.maxWindow;
+  }
+
+  /**
+   * Reads a side; returns the deltas that need the other side, resolved once both are read: the
+   * maxAck delta in the low 32 bits and (format 2) the maxEnd delta in the high ones.
+   */
+  private static long readSide(Bytes b, TcpSide s, boolean v1) {
     s.end = b.i32();
-    s.maxEnd = s.end + (int) b.zigzag();
+    int maxEndDelta = (int) b.zigzag();
+    if (v1) {
+      s.maxEnd = s.end + maxEndDelta;
+    }
     s.maxWindow = (int) b.varLong();
-    return (int) b.zigzag();
+    long maxAckDelta = (int) b.zigzag();
+    return (long) maxEndDelta << 32 | (maxAckDelta & 0xffff_ffffL);
   }
 
   /** A side's six flags and four-bit window scale in ten bits. */

@@ -101,9 +101,9 @@ public final class AvroMapping {
         .setRespBytes(f.respBytes())
         .setFinalState(f.finalState())
         .setEndReason(EndReason.valueOf(f.reason().name()))
-        .setConnState("")
-        .setHistory("")
-        .setCommunityId("")
+        .setConnState(f.connState())
+        .setHistory(f.history())
+        .setCommunityId(f.communityId())
         .setDecision(Decision.valueOf(f.decision().name()))
         .setRuleId(f.ruleId())
         .build();

@@ -31,6 +31,7 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
   private BatchCache connections;
   private long recordTimestamp;
   private final SensorWatermarks watermarks = new SensorWatermarks();
+  private InspectorMetrics metrics;
 
   InspectProcessor(InspectorSettings settings) {
     this.settings = settings;
@@ -48,7 +49,16 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
     this.connections = new BatchCache(tables);
     inspector = new Inspector(settings.tracker(), settings.rules(),
         new TrackerState(this.connections, tables, tables, tables, tables), new Forwarder());
+    metrics = new InspectorMetrics(context.metrics(), Thread.currentThread().getName(), context.taskId().toString());
+    metrics.connections(inspector.connections());
     context.schedule(settings.expiryInterval(), PunctuationType.STREAM_TIME, this::expireDue);
+  }
+
+  @Override
+  public void close() {
+    if (metrics != null) {
+      metrics.close();
+    }
   }
 
   @Override
@@ -73,6 +83,7 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
       inspector.inspect(keys[h.getKeyIndex()], AvroMapping.packet(h));
     }
     connections.flush();
+    metrics.inspected(batch.getPackets().size(), inspector.connections());
   }
 
   /** The connections a batch names, checked before any packet is inspected, so a bad record changes nothing. */
@@ -106,6 +117,7 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
     long now = watermarks.safeTime(Duration.ofMillis(streamTimeMillis).toNanos());
     inspector.advanceTo(now, settings.expiryBudget());
     connections.flush();
+    metrics.connections(inspector.connections());
   }
 
   private void deadLetter(Record<io.flowinspect.schemas.FlowKey, PacketBatch> record, String reason) {

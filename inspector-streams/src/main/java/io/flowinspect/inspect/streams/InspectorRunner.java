@@ -49,6 +49,44 @@ public final class InspectorRunner implements AutoCloseable {
     return streams.state();
   }
 
+  /** Packets inspected since start, over every task of this instance. */
+  public long packetsInspected() {
+    return (long) sum(InspectorMetrics.GROUP, InspectorMetrics.PACKETS_TOTAL);
+  }
+
+  /** Connections tracked now, over every task of this instance. */
+  public long connectionsTracked() {
+    return (long) sum(InspectorMetrics.GROUP, InspectorMetrics.CONNECTIONS);
+  }
+
+  /** Records processed since start (Kafka Streams' own count over its stream threads). */
+  public long recordsProcessed() {
+    return (long) sum("stream-thread-metrics", "process-total");
+  }
+
+  /** The longest punctuation so far on any stream thread, in milliseconds. */
+  public double longestPunctuationMillis() {
+    double max = 0;
+    for (var e : streams.metrics().entrySet()) {
+      if (e.getKey().group().equals("stream-thread-metrics") && e.getKey().name().equals("punctuate-latency-max")
+          && e.getValue().metricValue() instanceof Double d && !d.isNaN()) {
+        max = Math.max(max, d);
+      }
+    }
+    return max;
+  }
+
+  private double sum(String group, String name) {
+    double total = 0;
+    for (var e : streams.metrics().entrySet()) {
+      if (e.getKey().group().equals(group) && e.getKey().name().equals(name)
+          && e.getValue().metricValue() instanceof Number n && !Double.isNaN(n.doubleValue())) {
+        total += n.doubleValue();
+      }
+    }
+    return total;
+  }
+
   public Throwable failure() {
     return failure;
   }

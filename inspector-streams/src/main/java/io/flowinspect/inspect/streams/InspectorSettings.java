@@ -34,6 +34,10 @@ public record InspectorSettings(Topics topics, TrackerConfig tracker, RuleSet ru
     return new InspectorSettings(topics, value, rules, expiryInterval, expiryBudget);
   }
 
+  public InspectorSettings withExpiryBudget(int value) {
+    return new InspectorSettings(topics, tracker, rules, expiryInterval, value);
+  }
+
   public InspectorSettings withTopics(Topics value) {
     return new InspectorSettings(value, tracker, rules, expiryInterval, expiryBudget);
   }

@@ -1,5 +1,6 @@
 package io.flowinspect.inspect.streams;
 
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -36,18 +37,13 @@ public final class InspectorTopology {
     topology.addSource(SOURCE, t.packets().keySerde().deserializer(), t.packets().valueSerde().deserializer(),
         t.packets().name());
     topology.addProcessor(PROCESSOR, () -> new InspectProcessor(settings), SOURCE);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONNECTIONS_STORE),
-        Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPECTATIONS_STORE),
-        Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_STORE),
-        Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(UNREPLIED_STORE),
-        Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
-    // The connection count changes with every connection opened or ended: the record cache keeps
-    // the latest value and writes it once per commit.
-    topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(META_STORE),
-        Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
+    // Every store sits behind Kafka Streams' record cache: a connection written by many batches
+    // between two commits reaches RocksDB and its changelog once, and its next batch reads it from
+    // memory. The cache holds encoded bytes, so what survives a crash is exactly what a commit wrote.
+    for (String store : List.of(CONNECTIONS_STORE, EXPECTATIONS_STORE, EXPIRY_STORE, UNREPLIED_STORE, META_STORE)) {
+      topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.Bytes(),
+          Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
+    }
     topology.addSink(VERDICTS_SINK, t.verdicts().name(), t.verdicts().keySerde().serializer(),
         t.verdicts().valueSerde().serializer(), PROCESSOR);
     topology.addSink(ALERTS_SINK, t.alerts().name(), t.alerts().keySerde().serializer(),

@@ -24,6 +24,9 @@ public final class StreamsProperties {
     // Verdicts are forwarded, never cached in a table, so the store cache only de-duplicates writes
     // of connection state between commits.
     p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(32L * 1024 * 1024));
+    // All RocksDB stores of the JVM share one bounded block cache and write-buffer budget, tuned per
+    // store (see BoundedRocksDb); without it memory grows with every partition assigned.
+    p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class.getName());
     p.put(StreamsConfig.producerPrefix("linger.ms"), "5");
     p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
     p.putAll(overrides);

@@ -80,8 +80,9 @@ class StateCodecTest {
       t.client(ACK);
     }
 
-    // Three thousand packets and two megabytes: the four counters take ten bytes instead of four.
-    assertThat(StateCodec.encode(t.conn())).hasSizeLessThanOrEqualTo(70);
+    // Three thousand packets and two megabytes: the four counters take ten bytes instead of four, and
+    // the history's octet counts two more.
+    assertThat(StateCodec.encode(t.conn())).hasSizeLessThanOrEqualTo(76);
   }
 
   @Test
@@ -100,5 +101,27 @@ class StateCodecTest {
     c.decide(Decision.ALLOW, "ssh-to-bastion");
 
     assertThat(StateCodec.decodeConn(StateCodec.encode(c)).ruleId()).isEqualTo("ssh-to-bastion");
+  }
+
+  /** Written by the previous release (format 1) for the conversation of the 64-byte test above. */
+  private static final String FORMAT_ONE = "010403b6c1dc99afef026282cc3a018aa61d09ec0904882200240000076edeeb07f0f5030000"
+      + "07b189e0eb07f0f50301c08620010001f0f5030000";
+
+  @Test
+  void connectionStoredInFormatOneReadsBackWithEverythingButTheHistory() {
+    TcpConversation t = TcpTrackingTest.established();
+    for (int i = 0; i < 3; i++) {
+      t.client(PSH | ACK, 300);
+      t.server(PSH | ACK, 1400);
+      t.client(ACK);
+    }
+    t.client(Packet.FIN | ACK);
+    Conn now = t.conn();
+
+    Conn old = StateCodec.decodeConn(java.util.HexFormat.of().parseHex(FORMAT_ONE));
+
+    now.history = new FlowHistory(); // format 1 had none: it starts afresh at the next packet
+    assertThat(StateCodec.encode(old)).isEqualTo(StateCodec.encode(now));
+    assertThat(old.history().history()).isEmpty();
   }
 }

@@ -1,5 +1,10 @@
 package io.flowinspect.inspect.streams;
 
+import static io.flowinspect.inspect.streams.TopologyHarness.ACK;
+import static io.flowinspect.inspect.streams.TopologyHarness.MS;
+import static io.flowinspect.inspect.streams.TopologyHarness.SYN;
+import static io.flowinspect.inspect.streams.TopologyHarness.T0;
+import static io.flowinspect.inspect.streams.TopologyHarness.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowinspect.inspect.engine.IpAddress;
@@ -10,7 +15,6 @@ import io.flowinspect.schemas.FlowDirection;
 import io.flowinspect.schemas.FlowKey;
 import io.flowinspect.schemas.FlowRecord;
 import io.flowinspect.schemas.PacketBatch;
-import io.flowinspect.schemas.PacketFlags;
 import io.flowinspect.schemas.PacketHeader;
 import io.flowinspect.schemas.Topics;
 import io.flowinspect.schemas.Verdict;
@@ -18,14 +22,9 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,44 +32,31 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class InspectorTopologyTest {
-  private static final long T0 = 1_700_000_000_000_000_000L;
-  private static final long MS = 1_000_000L;
-  private static final int SYN = 0x02;
-  private static final int ACK = 0x10;
-  private static final int SYN_ACK = SYN | ACK;
-
   @TempDir Path stateDir;
-  private final Topics topics = Topics.defaults();
-  private TopologyTestDriver driver;
+  private TopologyHarness topology;
   private TestInputTopic<FlowKey, PacketBatch> packets;
   private TestInputTopic<byte[], byte[]> rawPackets;
   private TestOutputTopic<FlowKey, Verdict> verdicts;
   private TestOutputTopic<FlowKey, Alert> alerts;
   private TestOutputTopic<FlowKey, FlowRecord> flows;
   private TestOutputTopic<byte[], byte[]> deadLetters;
+  private Topics topics;
 
   @BeforeEach
   void startDriver() {
-    Properties props = StreamsProperties.of("unused:9092", "topology-test", topics,
-        Map.of(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString()));
-    driver = new TopologyTestDriver(InspectorTopology.build(InspectorSettings.defaults()), props);
-    packets = driver.createInputTopic(topics.packets().name(), topics.packets().keySerde().serializer(),
-        topics.packets().valueSerde().serializer());
-    rawPackets = driver.createInputTopic(topics.packets().name(), Serdes.ByteArray().serializer(),
-        Serdes.ByteArray().serializer());
-    verdicts = driver.createOutputTopic(topics.verdicts().name(), topics.verdicts().keySerde().deserializer(),
-        topics.verdicts().valueSerde().deserializer());
-    alerts = driver.createOutputTopic(topics.alerts().name(), topics.alerts().keySerde().deserializer(),
-        topics.alerts().valueSerde().deserializer());
-    flows = driver.createOutputTopic(topics.flows().name(), topics.flows().keySerde().deserializer(),
-        topics.flows().valueSerde().deserializer());
-    deadLetters = driver.createOutputTopic(topics.deadLetters().name(), Serdes.ByteArray().deserializer(),
-        Serdes.ByteArray().deserializer());
+    topology = new TopologyHarness(InspectorSettings.defaults(), stateDir);
+    topics = topology.topics;
+    packets = topology.packets;
+    rawPackets = topology.rawPackets;
+    verdicts = topology.verdicts;
+    alerts = topology.alerts;
+    flows = topology.flows;
+    deadLetters = topology.deadLetters;
   }
 
   @AfterEach
   void closeDriver() {
-    driver.close();
+    topology.close();
   }
 
   @Test
@@ -78,7 +64,7 @@ class InspectorTopologyTest {
     FlowKey key = key("10.0.0.5", 40000, "93.184.216.34", 443);
     boolean clientHigh = false;
 
-    send(key, tcp(T0, clientHigh, SYN, 100, 0), tcp(T0 + MS, !clientHigh, SYN_ACK, 900, 101),
+    send(key, tcp(T0, clientHigh, SYN, 100, 0), tcp(T0 + MS, !clientHigh, SYN | ACK, 900, 101),
         tcp(T0 + 2 * MS, clientHigh, ACK, 101, 901));
 
     List<TestRecord<FlowKey, Verdict>> out = verdicts.readRecordsToList();
@@ -116,8 +102,7 @@ class InspectorTopologyTest {
 
     // No more traffic for this connection: only a heartbeat, 121 s later, on the same partition.
     long later = T0 + 121_000 * MS;
-    packets.pipeInput(new TestRecord<>(null, PacketBatch.newBuilder().setSensor("test").setWatermarkNanos(later)
-        .setPackets(List.of()).build(), Instant.ofEpochMilli(later / MS)));
+    topology.heartbeat(later);
 
     TestRecord<FlowKey, Verdict> tombstone = verdicts.readRecord();
     assertThat(tombstone.key()).isEqualTo(key);
@@ -158,7 +143,7 @@ class InspectorTopologyTest {
     FlowKey in = key("10.0.0.5", 22, "198.51.100.9", 51515);
     PacketHeader syn = tcp(T0, false, SYN, 100, 0);
     PacketHeader attack = tcp(T0 + MS, true, SYN, 7, 0);
-    PacketHeader synAck = tcp(T0 + 2 * MS, true, SYN_ACK, 900, 101);
+    PacketHeader synAck = tcp(T0 + 2 * MS, true, SYN | ACK, 900, 101);
     attack.setKeyIndex(1);
     packets.pipeInput(new TestRecord<>(null, PacketBatch.newBuilder().setSensor("test").setWatermarkNanos(T0 + 2 * MS)
         .setKeys(List.of(out, in)).setPackets(List.of(syn, attack, synAck)).build(), Instant.ofEpochMilli(T0 / MS)));
@@ -198,30 +183,18 @@ class InspectorTopologyTest {
   }
 
   private byte[][] runScriptAndCollectVerdictBytes() {
-    TestOutputTopic<byte[], byte[]> raw = driver.createOutputTopic(topics.verdicts().name(),
-        Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+    TestOutputTopic<byte[], byte[]> raw = topology.rawVerdicts;
     send(key("10.0.0.5", 40000, "93.184.216.34", 443), tcp(T0, false, SYN, 100, 0));
     send(key("10.0.0.5", 22, "198.51.100.9", 51515), tcp(T0 + MS, true, SYN, 7, 0));
     return raw.readValuesToList().toArray(new byte[0][]);
   }
 
   private void send(FlowKey key, PacketHeader... headers) {
-    long watermark = headers[headers.length - 1].getTimeNanos();
-    packets.pipeInput(new TestRecord<>(key, PacketBatch.newBuilder().setSensor("test").setWatermarkNanos(watermark)
-        .setPackets(List.of(headers)).build(), Instant.ofEpochMilli(headers[0].getTimeNanos() / MS)));
-  }
-
-  private static PacketHeader tcp(long time, boolean fromHigh, int flags, int seq, int ack) {
-    return PacketHeader.newBuilder().setTimeNanos(time).setFlags(fromHigh ? PacketFlags.FROM_HIGH : 0)
-        .setLength(60).setPayloadLength(0).setTcpFlags(flags).setSeq(seq).setAck(ack).setWindow(64000)
-        .setTcpOptions(0).setSackEdge(0).setIcmpType(-1).setIcmpCode(0).build();
+    topology.send(key, headers);
   }
 
   private static FlowKey key(String lowAddress, int lowPort, String highAddress, int highPort) {
-    io.flowinspect.inspect.engine.FlowKey k = io.flowinspect.inspect.engine.FlowKey.of(0, 6,
-        IpAddress.parse(lowAddress), lowPort, IpAddress.parse(highAddress), highPort);
-    assertThat(k.lowAddress()).as("test keys are given in normalized order").isEqualTo(IpAddress.parse(lowAddress));
-    return AvroMapping.flowKey(k);
+    return TopologyHarness.tcpKey(lowAddress, lowPort, highAddress, highPort);
   }
 
   private static byte[] bytes(ByteBuffer b) {

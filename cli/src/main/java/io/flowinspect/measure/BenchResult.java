@@ -1,0 +1,44 @@
+package io.flowinspect.measure;
+
+import java.util.OptionalDouble;
+
+/**
+ * Every figure one benchmark run measured. Rates are per second of wall-clock time; "per thread"
+ * divides the instance's rate by its stream threads.
+ */
+public record BenchResult(
+    String date,
+    Machine machine,
+    BenchOptions options,
+    long packets,
+    long records,
+    double agentPps,
+    double agentRps,
+    double inspectorPps,
+    double inspectorRps,
+    double inspectorStartSeconds,
+    long concurrentFlows,
+    long peakHeapBytes,
+    long rocksDbBytes,
+    double baselineStreamsRps,
+    double agentUnbatchedPps,
+    OptionalDouble argusPps,
+    OptionalDouble tcpdumpPps,
+    Latency latency,
+    Expiry expiry,
+    double seconds) {
+
+  public double inspectorPpsPerThread() {
+    return inspectorPps / options.threads();
+  }
+
+  public double baselineRpsPerThread() {
+    return baselineStreamsRps / options.threads();
+  }
+
+  /** Capture-to-verdict latency of one run at a fixed packet rate. */
+  public record Latency(int ratePps, long packets, int samples, double p50Ms, double p99Ms, double maxMs) {}
+
+  /** The punctuation that expired the whole table once the clock moved past every timeout. */
+  public record Expiry(long connections, double longestPunctuationMs, double seconds) {}
+}

@@ -1,0 +1,238 @@
+package io.flowinspect.measure;
+
+import io.flowinspect.capture.CaptureAgent;
+import io.flowinspect.capture.FilePublishReport;
+import io.flowinspect.capture.ReplayOptions;
+import io.flowinspect.capture.ReplayProgress;
+import io.flowinspect.capture.decode.DecoderOptions;
+import io.flowinspect.capture.publish.PacketPublisher;
+import io.flowinspect.capture.publish.PublisherOptions;
+import io.flowinspect.capture.source.CaptureException;
+import io.flowinspect.demo.TopicSetup;
+import io.flowinspect.inspect.streams.InspectorRunner;
+import io.flowinspect.inspect.streams.InspectorSettings;
+import io.flowinspect.inspect.streams.StreamsProperties;
+import io.flowinspect.kafka.EmbeddedKafka;
+import io.flowinspect.schemas.Topics;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.Properties;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The end-to-end benchmark: a real broker, the capture agent, the inspector, and the baselines,
+ * in one run on one machine, each timed on its own so that the figures can be read as ratios.
+ *
+ * <ol>
+ *   <li>Setup (held workloads only): the handshakes are published and inspected untimed, so the
+ *       table is full before anything is measured.</li>
+ *   <li>Agent: the measured capture is decoded and published as fast as the broker takes it; the
+ *       inspector is stopped meanwhile, so the two do not share the cores.</li>
+ *   <li>Inspector: started on that backlog and timed from its first inspected packet to its last.</li>
+ *   <li>Expiry (optional): the clock moves past every timeout; the punctuation that empties the
+ *       table is timed.</li>
+ *   <li>Baselines: the capture again with one record per packet, consumed by a plain Kafka Streams
+ *       application doing one RocksDB get and put per record; argus and tcpdump on the file.</li>
+ *   <li>Latency: a fresh inspector, and the capture replayed at a fixed packet rate with packets
+ *       stamped at sending; verdicts are timed as they reach a consumer.</li>
+ * </ol>
+ */
+public final class EndToEndBench {
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+  private static final Duration RUN_TIMEOUT = Duration.ofHours(2);
+  /** Beyond every default timeout (TCP established: 5 days). */
+  private static final Duration PAST_EVERY_TIMEOUT = Duration.ofDays(6);
+  private static final String SENSOR = "bench";
+  private static final int TCPDUMP_PACKETS = 200_000;
+
+  private final BenchOptions options;
+  private final Consumer<String> log;
+  private final Path work;
+
+  private EndToEndBench(BenchOptions options, Consumer<String> log, Path work) {
+    this.options = options;
+    this.log = log;
+    this.work = work;
+  }
+
+  public static BenchResult run(BenchOptions options, Consumer<String> log)
+      throws IOException, InterruptedException, CaptureException {
+    Path work = Files.createTempDirectory("flowinspect-bench");
+    try {
+      return new EndToEndBench(options, log, work).run();
+    } finally {
+      Trees.delete(work);
+    }
+  }
+
+  private BenchResult run() throws IOException, InterruptedException, CaptureException {
+    long started = System.nanoTime();
+    Machine machine = Machine.current(options.projectHome());
+    Workload w = options.workload();
+    log.accept("starting the broker");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      String bootstrap = kafka.bootstrapServers();
+      Topics topics = Topics.withPrefix("bench");
+      TopicSetup.create(kafka, topics, options.partitions());
+      InspectorSettings settings = options.settings().withTopics(topics);
+      if (options.expireAll()) {
+        settings = settings.withExpiryBudget(Integer.MAX_VALUE);
+      }
+      Properties streams = streamsProperties(bootstrap, "bench-inspector", topics, work.resolve("state"));
+
+      if (w.setup() != null) {
+        log.accept("setup: publishing " + w.setup().getFileName() + " and inspecting it (not timed)");
+        FilePublishReport setup = publish(bootstrap, topics, w.setup(), options.batch(), ReplayOptions.asFastAsPossible());
+        try (InspectorRunner inspector = new InspectorRunner(settings, streams).start(START_TIMEOUT)) {
+          CatchUp.await(inspector::recordsProcessed, setup.publisher().recordsSent(), inspector::connectionsTracked,
+              RUN_TIMEOUT, inspector::failure);
+        }
+      }
+
+      log.accept("agent: publishing " + w.measured().getFileName());
+      FilePublishReport agent = publish(bootstrap, topics, w.measured(), options.batch(),
+          ReplayOptions.asFastAsPossible());
+      log.accept(String.format("agent: %,d packets in %,d records, %.0f packets/s", agent.packets(),
+          agent.publisher().recordsSent(), agent.packetsPerSecond()));
+
+      log.accept("inspector: working through the backlog");
+      CatchUp inspected;
+      BenchResult.Expiry expiry = null;
+      try (InspectorRunner inspector = new InspectorRunner(settings, streams).start(START_TIMEOUT)) {
+        inspected = CatchUp.await(inspector::recordsProcessed, agent.publisher().recordsSent(),
+            inspector::connectionsTracked, RUN_TIMEOUT, inspector::failure);
+        log.accept(String.format("inspector: %.0f packets/s, %,d connections tracked",
+            inspected.perSecond() * packetsPerRecord(agent), inspected.peakGauge()));
+        if (options.expireAll()) {
+          expiry = expireEverything(bootstrap, topics, inspector, agent.lastPacketNanos());
+        }
+      }
+      long rocksDb = Trees.size(work.resolve("state"));
+
+      double baselineRps = Double.NaN;
+      double unbatchedPps = Double.NaN;
+      OptionalDouble argus = OptionalDouble.empty();
+      OptionalDouble tcpdump = OptionalDouble.empty();
+      if (options.baselines()) {
+        Topics base = Topics.withPrefix("bench-baseline");
+        kafka.createTopic(base.packets().name(), options.partitions(), Map.of());
+        log.accept("baseline: publishing one record per packet");
+        FilePublishReport unbatched = publish(bootstrap, base, w.measured(), false, ReplayOptions.asFastAsPossible());
+        unbatchedPps = unbatched.packetsPerSecond();
+        log.accept("baseline: plain Kafka Streams, one get and put per record");
+        try (BaselineStreamsApp app = new BaselineStreamsApp(base.packets().name(),
+            streamsProperties(bootstrap, "bench-baseline", base, work.resolve("baseline-state")))
+            .start(START_TIMEOUT)) {
+          CatchUp b = CatchUp.await(app::recordsProcessed, unbatched.publisher().recordsSent(), () -> 0, RUN_TIMEOUT,
+              app::failure);
+          baselineRps = b.perSecond();
+        }
+        log.accept("baseline: argus and tcpdump on the file");
+        argus = ExternalReaders.argus(w.measured(), agent.frames());
+        tcpdump = ExternalReaders.tcpdump(w.measured(), Math.min(TCPDUMP_PACKETS, agent.frames()));
+      }
+
+      BenchResult.Latency latency = null;
+      if (options.latencyRate() > 0) {
+        latency = latency(kafka, agent);
+      }
+      return new BenchResult(Instant.now().toString(), machine, options, agent.packets(),
+          agent.publisher().recordsSent(), agent.packetsPerSecond(), agent.recordsPerSecond(),
+          inspected.perSecond() * packetsPerRecord(agent), inspected.perSecond(), inspected.startNanos() / 1e9,
+          inspected.peakGauge(), inspected.peakHeapBytes(), rocksDb, baselineRps, unbatchedPps, argus, tcpdump,
+          latency, expiry, (System.nanoTime() - started) / 1e9);
+    }
+  }
+
+  /**
+   * Packets per record over everything the agent sent, heartbeats included: the inspector's
+   * progress is counted in records (Kafka Streams' own count, which survives rebalances), and this
+   * turns a record rate into a packet rate.
+   */
+  private static double packetsPerRecord(FilePublishReport r) {
+    return r.packets() / (double) r.publisher().recordsSent();
+  }
+
+  /** Moves the clock past every timeout and waits for the table to empty; times the punctuations. */
+  private BenchResult.Expiry expireEverything(String bootstrap, Topics topics, InspectorRunner inspector,
+      long lastPacketNanos) throws InterruptedException {
+    long connections = inspector.connectionsTracked();
+    log.accept(String.format("expiry: moving the clock past every timeout to expire %,d connections", connections));
+    long start = System.nanoTime();
+    try (PacketPublisher p = PacketPublisher.connect(bootstrap, topics, PublisherOptions.defaults(SENSOR),
+        new Properties())) {
+      p.heartbeat(lastPacketNanos + PAST_EVERY_TIMEOUT.toNanos());
+      p.flush();
+    }
+    CatchUp.await(() -> connections - inspector.connectionsTracked(), connections, () -> 0, RUN_TIMEOUT,
+        inspector::failure);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new BenchResult.Expiry(connections, inspector.longestPunctuationMillis(), seconds);
+  }
+
+  private BenchResult.Latency latency(EmbeddedKafka kafka, FilePublishReport measured)
+      throws InterruptedException, CaptureException {
+    String bootstrap = kafka.bootstrapServers();
+    Topics topics = Topics.withPrefix("bench-latency");
+    TopicSetup.create(kafka, topics, options.partitions());
+    int rate = options.latencyRate();
+    long packets = Math.min(options.latencyPackets(), measured.packets());
+    double recorded = measured.capturedPacketsPerSecond();
+    if (recorded <= 0) {
+      throw new IllegalStateException("the capture has no duration: cannot pace it for the latency run");
+    }
+    log.accept(String.format("latency: %,d packets at %,d packets/s, stamped when sent", packets, rate));
+    InspectorSettings settings = options.settings().withTopics(topics);
+    try (InspectorRunner inspector = new InspectorRunner(settings,
+        streamsProperties(bootstrap, "bench-latency", topics, work.resolve("latency-state"))).start(START_TIMEOUT);
+        VerdictLatency probe = new VerdictLatency(bootstrap, topics)) {
+      ReplayOptions paced = ReplayOptions.asFastAsPossible().withSpeed(rate / recorded).restamped().withLimit(packets);
+      FilePublishReport sent = publish(bootstrap, topics, options.workload().measured(), options.batch(), paced);
+      CatchUp.await(inspector::recordsProcessed, sent.publisher().recordsSent(), () -> 0, RUN_TIMEOUT,
+          inspector::failure);
+      awaitQuiet(probe);
+      long[] sorted = probe.sorted();
+      return new BenchResult.Latency(rate, sent.packets(), sorted.length,
+          VerdictLatency.percentileMillis(sorted, 0.50), VerdictLatency.percentileMillis(sorted, 0.99),
+          VerdictLatency.percentileMillis(sorted, 1.0));
+    }
+  }
+
+  /** Waits until no verdict has arrived for a second: the last ones are in. */
+  private static void awaitQuiet(VerdictLatency probe) throws InterruptedException {
+    int seen = -1;
+    while (probe.samples() != seen) {
+      seen = probe.samples();
+      Thread.sleep(1_000);
+    }
+  }
+
+  private FilePublishReport publish(String bootstrap, Topics topics, Path pcap, boolean batch, ReplayOptions replay)
+      throws CaptureException {
+    PublisherOptions p = PublisherOptions.defaults(SENSOR);
+    if (!batch) {
+      p = p.withBatching(1, Duration.ZERO);
+    }
+    try (PacketPublisher publisher = PacketPublisher.connect(bootstrap, topics, p, new Properties())) {
+      FilePublishReport report = CaptureAgent.publishFile(pcap, DecoderOptions.defaults(), publisher, replay,
+          ReplayProgress.NONE);
+      if (report.lost() > 0) {
+        throw new IllegalStateException(report.lost() + " packets were not acknowledged by the broker");
+      }
+      return report;
+    }
+  }
+
+  private Properties streamsProperties(String bootstrap, String applicationId, Topics topics, Path stateDir) {
+    return StreamsProperties.of(bootstrap, applicationId, topics, Map.of(
+        StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
+        StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(options.threads()),
+        StreamsConfig.PROCESSING_GUARANTEE_CONFIG, options.guarantee()));
+  }
+}

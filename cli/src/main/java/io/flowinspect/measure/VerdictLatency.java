@@ -1,0 +1,88 @@
+package io.flowinspect.measure;
+
+import io.flowinspect.capture.WallClock;
+import io.flowinspect.schemas.Topics;
+import io.flowinspect.schemas.Verdict;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Capture-to-verdict latency as an enforcer would see it. The agent stamps each packet with the
+ * wall-clock time at which it hands it to its publisher ({@code ReplayOptions#restamped}); a
+ * verdict carries the time of its connection's first packet; this consumer, in the same JVM and
+ * on the same clock, subtracts that from the time the verdict reaches it. What is measured is
+ * everything in between: the agent's batching linger, its producer, the broker, the inspector's
+ * poll, processing and producer, and for exactly-once the transaction commit (the consumer reads
+ * committed records only, as an enforcer must).
+ */
+final class VerdictLatency implements AutoCloseable {
+  private final KafkaConsumer<byte[], Verdict> consumer;
+  private final Thread thread;
+  private volatile boolean stop;
+  private long[] samples = new long[1 << 16];
+  private int count;
+
+  VerdictLatency(String bootstrapServers, Topics topics) {
+    Properties p = new Properties();
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(), topics.verdicts().valueSerde().deserializer());
+    consumer.assign(consumer.partitionsFor(topics.verdicts().name()).stream()
+        .map(i -> new org.apache.kafka.common.TopicPartition(i.topic(), i.partition())).toList());
+    thread = new Thread(this::run, "flowinspect-bench-latency");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private void run() {
+    while (!stop) {
+      for (ConsumerRecord<byte[], Verdict> r : consumer.poll(Duration.ofMillis(20))) {
+        long received = WallClock.epochNanos();
+        if (r.value() != null) {
+          add(received - r.value().getTimeNanos());
+        }
+      }
+    }
+  }
+
+  private synchronized void add(long nanos) {
+    if (count == samples.length) {
+      samples = Arrays.copyOf(samples, count * 2);
+    }
+    samples[count++] = nanos;
+  }
+
+  synchronized int samples() {
+    return count;
+  }
+
+  /** The latencies so far, in nanoseconds, sorted. */
+  synchronized long[] sorted() {
+    long[] s = Arrays.copyOf(samples, count);
+    Arrays.sort(s);
+    return s;
+  }
+
+  /** The value below which {@code fraction} of the sorted samples lie (nearest rank). */
+  static double percentileMillis(long[] sorted, double fraction) {
+    if (sorted.length == 0) {
+      return Double.NaN;
+    }
+    int rank = (int) Math.ceil(fraction * sorted.length);
+    return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    stop = true;
+    thread.join(5_000);
+    consumer.close(Duration.ofSeconds(5));
+  }
+}

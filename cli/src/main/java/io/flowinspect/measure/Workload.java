@@ -1,0 +1,137 @@
+package io.flowinspect.measure;
+
+import io.flowinspect.synth.HeldConnections;
+import io.flowinspect.synth.LoadGenerator;
+import io.flowinspect.synth.PcapWriter;
+import io.flowinspect.synth.TrafficMix;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What the benchmark replays: a capture file, or one the synthetic generator writes. A workload may
+ * have a setup part, replayed and inspected before anything is timed (the handshakes that fill the
+ * table for {@code held:}), and always has the measured part.
+ *
+ * @param setup null, or the capture replayed untimed first
+ * @param measured the capture whose replay and inspection are timed
+ * @param description what it is, for the report
+ * @param generated whether the files are the benchmark's own temporary files
+ */
+public record Workload(Path setup, Path measured, String description, boolean generated) {
+
+  public static Workload ofFile(Path pcap) {
+    if (!Files.isReadable(pcap)) {
+      throw new IllegalArgumentException("cannot read " + pcap);
+    }
+    return new Workload(null, pcap, pcap.toString(), false);
+  }
+
+  /**
+   * Generates the workload a spec names into {@code dir}:
+   * <ul>
+   *   <li>{@code mix:concurrent=N,rate=R,packets=P,seed=S} — the realistic mix of {@code synth --out}
+   *       (defaults 10000, 2000, 1000000, 1);</li>
+   *   <li>{@code held:connections=N,packets=P,seed=S} — N handshakes (setup), then P data segments on
+   *       connections drawn at random from all N (measured), so the table holds N connections
+   *       throughout the measurement (defaults 10000, 2000000, 1).</li>
+   * </ul>
+   */
+  public static Workload synthesize(String spec, Path dir) throws IOException {
+    int colon = spec.indexOf(':');
+    String kind = colon < 0 ? "mix" : spec.substring(0, colon);
+    Map<String, Long> p = parameters(colon < 0 ? spec : spec.substring(colon + 1), spec);
+    switch (kind) {
+      case "mix" -> {
+        long concurrent = take(p, "concurrent", 10_000);
+        long rate = take(p, "rate", 2_000);
+        long packets = take(p, "packets", 1_000_000);
+        long seed = take(p, "seed", 1);
+        refuseLeftovers(p, spec);
+        TrafficMix mix = new TrafficMix(concurrent, rate, packets, 80, 15, 10, seed);
+        Path file = dir.resolve("mix.pcap");
+        try (PcapWriter w = new PcapWriter(file)) {
+          new LoadGenerator(mix).run(w::write);
+        }
+        return new Workload(null, file, String.format(Locale.ROOT,
+            "synthetic mix: %d concurrent connections, %d new/s, %d packets, seed %d", concurrent, rate, packets, seed),
+            true);
+      }
+      case "held" -> {
+        long connections = take(p, "connections", 10_000);
+        long packets = take(p, "packets", 2_000_000);
+        long seed = take(p, "seed", 1);
+        refuseLeftovers(p, spec);
+        if (connections > Integer.MAX_VALUE) {
+          throw new IllegalArgumentException("held: at most " + Integer.MAX_VALUE + " connections");
+        }
+        HeldConnections held = new HeldConnections((int) connections, seed);
+        Path setup = dir.resolve("held-setup.pcap");
+        Path measured = dir.resolve("held-traffic.pcap");
+        try (PcapWriter w = new PcapWriter(setup)) {
+          held.writeHandshakes(w::write);
+        }
+        try (PcapWriter w = new PcapWriter(measured)) {
+          held.writeTraffic(w::write, packets);
+        }
+        return new Workload(setup, measured, String.format(Locale.ROOT,
+            "synthetic held connections: %d open TCP connections, then %d data segments on random ones, seed %d",
+            connections, packets, seed), true);
+      }
+      default -> throw new IllegalArgumentException("unknown workload '" + kind + "' in '" + spec
+          + "' (known: mix, held)");
+    }
+  }
+
+  private static Map<String, Long> parameters(String text, String spec) {
+    Map<String, Long> p = new LinkedHashMap<>();
+    if (text.isBlank()) {
+      return p;
+    }
+    for (String part : text.split(",")) {
+      int eq = part.indexOf('=');
+      if (eq < 0) {
+        throw new IllegalArgumentException("'" + part + "' in '" + spec + "' is not NAME=NUMBER");
+      }
+      String value = part.substring(eq + 1).trim().replace("_", "");
+      try {
+        p.put(part.substring(0, eq).trim(), parseCount(value));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("'" + part + "' in '" + spec + "' is not NAME=NUMBER");
+      }
+    }
+    return p;
+  }
+
+  /** A count, optionally with k, M or G (thousands, millions, billions): 10M = 10000000. */
+  static long parseCount(String value) {
+    long scale = 1;
+    char last = value.isEmpty() ? ' ' : value.charAt(value.length() - 1);
+    switch (last) {
+      case 'k', 'K' -> scale = 1_000;
+      case 'm', 'M' -> scale = 1_000_000;
+      case 'g', 'G' -> scale = 1_000_000_000;
+      default -> {
+        return Long.parseLong(value);
+      }
+    }
+    return Math.multiplyExact(Long.parseLong(value.substring(0, value.length() - 1)), scale);
+  }
+
+  private static long take(Map<String, Long> p, String name, long fallback) {
+    Long v = p.remove(name);
+    if (v != null && v < 1) {
+      throw new IllegalArgumentException(name + " must be at least 1: " + v);
+    }
+    return v == null ? fallback : v;
+  }
+
+  private static void refuseLeftovers(Map<String, Long> p, String spec) {
+    if (!p.isEmpty()) {
+      throw new IllegalArgumentException("unknown parameter " + p.keySet() + " in '" + spec + "'");
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package io.flowinspect.inspect.engine;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The letters of a Zeek connection history in the order they were added, kept as bytes so that
+ * adding one allocates nothing. Stored four bits a letter: the twelve letters of ordinary TCP
+ * (S H A D F R in both cases) take one nibble, the rest an escape nibble and a second one.
+ */
+final class HistoryLetters {
+  private static final String COMMON = "SHADFRshadfr";
+  private static final String RARE = "CcTtWwGgIiQq^";
+  private static final int ESCAPE = 12;
+
+  /**
+   * Histories so common that each is stored as one byte (0x80 + its index): the stages of an
+   * ordinary TCP connection and of a UDP exchange. Part of the stored format: append, never reorder.
+   */
+  static final List<String> WELL_KNOWN = List.of("S", "Sh", "ShA", "ShAD", "ShADa", "ShADad", "ShADadf",
+      "ShADadF", "ShADadFf", "ShADadfF", "ShADadFR", "ShADadR", "ShADadr", "ShADadFfR", "ShADadfFr", "ShAF",
+      "ShAFf", "ShAfF", "ShADaF", "ShADaFf", "ShADdaFf", "ShADdf", "ShADdF", "ShADdFf", "ShR", "Sr", "ShAR", "ShAr",
+      "ShADaR", "ShADdR", "D", "Dd", "d", "ShADdaf", "ShADdafF", "ShADdaF", "ShADdaFfR", "ShADadFr", "ShADadfR");
+  private static final int WELL_KNOWN_BASE = 0x80;
+  /** Marks a history of 128 letters or more: its length follows as a varint. */
+  private static final int LONG = 0xff;
+
+  private byte[] letters = new byte[8];
+  private int size;
+
+  void add(char letter) {
+    if (size == letters.length) {
+      letters = Arrays.copyOf(letters, size * 2);
+    }
+    letters[size++] = (byte) letter;
+  }
+
+  boolean contains(char letter) {
+    for (int i = 0; i < size; i++) {
+      if (letters[i] == letter) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  boolean is(String history) {
+    if (history.length() != size) {
+      return false;
+    }
+    for (int i = 0; i < size; i++) {
+      if (letters[i] != history.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  void replaceWith(String history) {
+    size = 0;
+    for (int i = 0; i < history.length(); i++) {
+      add(history.charAt(i));
+    }
+  }
+
+  int size() {
+    return size;
+  }
+
+  @Override
+  public String toString() {
+    return new String(letters, 0, size, java.nio.charset.StandardCharsets.US_ASCII);
+  }
+
+  /** One byte for a well-known history; otherwise the length, then a nibble a letter. */
+  void writeTo(Bytes out) {
+    for (int i = 0; i < WELL_KNOWN.size(); i++) {
+      if (is(WELL_KNOWN.get(i))) {
+        out.u8(WELL_KNOWN_BASE + i);
+        return;
+      }
+    }
+    if (size < WELL_KNOWN_BASE) {
+      out.u8(size);
+    } else {
+      out.u8(LONG);
+      out.varLong(size);
+    }
+    int pending = -1;
+    for (int i = 0; i < size; i++) {
+      char letter = (char) letters[i];
+      int common = COMMON.indexOf(letter);
+      if (common >= 0) {
+        pending = nibble(out, pending, common);
+      } else {
+        pending = nibble(out, pending, ESCAPE);
+        pending = nibble(out, pending, RARE.indexOf(letter));
+      }
+    }
+    if (pending >= 0) {
+      out.u8(pending << 4);
+    }
+  }
+
+  /** Writes one nibble; returns the high nibble still waiting for its partner, or -1. */
+  private static int nibble(Bytes out, int pending, int value) {
+    if (pending < 0) {
+      return value;
+    }
+    out.u8(pending << 4 | value);
+    return -1;
+  }
+
+  static HistoryLetters readFrom(Bytes in) {
+    HistoryLetters h = new HistoryLetters();
+    int first = in.u8();
+    if (first >= WELL_KNOWN_BASE && first < WELL_KNOWN_BASE + WELL_KNOWN.size()) {
+      h.replaceWith(WELL_KNOWN.get(first - WELL_KNOWN_BASE));
+      return h;
+    }
+    if (first >= WELL_KNOWN_BASE && first != LONG) {
+      throw new IllegalArgumentException("history code " + first + " is not known to this version");
+    }
+    long count = first == LONG ? in.varLong() : first;
+    if (count > 1 << 20) {
+      throw new IllegalArgumentException("history of " + count + " letters");
+    }
+    int buffered = -1;
+    boolean escaped = false;
+    while (h.size < count) {
+      int value;
+      if (buffered >= 0) {
+        value = buffered;
+        buffered = -1;
+      } else {
+        int b = in.u8();
+        value = b >>> 4;
+        buffered = b & 0xf;
+      }
+      if (escaped) {
+        if (value >= RARE.length()) {
+          throw new IllegalArgumentException("history letter code " + value + " after escape");
+        }
+        h.add(RARE.charAt(value));
+        escaped = false;
+      } else if (value == ESCAPE) {
+        escaped = true;
+      } else if (value < ESCAPE) {
+        h.add(COMMON.charAt(value));
+      } else {
+        throw new IllegalArgumentException("history letter code " + value);
+      }
+    }
+    return h;
+  }
+
+  static boolean encodable(char letter) {
+    return COMMON.indexOf(letter) >= 0 || RARE.indexOf(letter) >= 0;
+  }
+}

@@ -1,0 +1,49 @@
+package io.flowinspect.inspect.streams;
+
+import java.util.Map;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
+import org.apache.kafka.common.metrics.stats.Value;
+import org.apache.kafka.streams.StreamsMetrics;
+
+/**
+ * The inspector's own metrics, next to Kafka Streams' in {@code KafkaStreams#metrics()} and JMX,
+ * in group {@value #GROUP} with a {@code task-id} tag: {@code connections} (tracked now) and
+ * {@code packets-total} (inspected so far). Operators watch the first against the configured
+ * maximum; the benchmark reads both.
+ */
+final class InspectorMetrics implements AutoCloseable {
+  static final String GROUP = "flowinspect-inspector-metrics";
+  static final String CONNECTIONS = "connections";
+  static final String PACKETS_TOTAL = "packets-total";
+
+  private final StreamsMetrics metrics;
+  private final Sensor connections;
+  private final Sensor packets;
+
+  InspectorMetrics(StreamsMetrics metrics, String threadName, String taskId) {
+    this.metrics = metrics;
+    Map<String, String> tags = Map.of("task-id", taskId, "thread-id", threadName);
+    String prefix = "flowinspect." + threadName + "." + taskId + ".";
+    connections = metrics.addSensor(prefix + CONNECTIONS, Sensor.RecordingLevel.INFO);
+    connections.add(new MetricName(CONNECTIONS, GROUP, "Connections tracked by this task", tags), new Value());
+    packets = metrics.addSensor(prefix + PACKETS_TOTAL, Sensor.RecordingLevel.INFO);
+    packets.add(new MetricName(PACKETS_TOTAL, GROUP, "Packets inspected by this task", tags), new CumulativeSum());
+  }
+
+  void inspected(int packetCount, long connectionCount) {
+    packets.record(packetCount);
+    connections.record(connectionCount);
+  }
+
+  void connections(long connectionCount) {
+    connections.record(connectionCount);
+  }
+
+  @Override
+  public void close() {
+    metrics.removeSensor(connections);
+    metrics.removeSensor(packets);
+  }
+}
