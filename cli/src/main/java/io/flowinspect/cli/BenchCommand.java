@@ -8,6 +8,8 @@ import io.flowinspect.measure.EndToEndBench;
 import io.flowinspect.measure.Workload;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -69,6 +71,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "After the throughput run, move the clock past every timeout and time the expiry of the table.")
   boolean expireAll;
 
+  @Option(names = "--streams-config", paramLabel = "KEY=VALUE",
+      description = "A Kafka Streams setting for the inspector runs, over flowinspect's (repeatable); "
+          + "rocksdb.config.setter= (empty) runs with Kafka Streams' own RocksDB settings.")
+  Map<String, String> streamsConfig = new HashMap<>();
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE (- for stdout).")
   String json;
 
@@ -95,7 +102,7 @@ final class BenchCommand implements Callable<Integer> {
           .withRules(engine.ruleSet());
       BenchOptions options = new BenchOptions(workload, settings, batch.equals("on"), guarantee, threads,
           partitions == null ? Math.max(2, threads) : partitions, !noBaselines, noLatency ? 0 : latencyRate,
-          latencyPackets, expireAll, Home.dir());
+          latencyPackets, expireAll, Home.dir(), streamsConfig);
       BenchResult result = EndToEndBench.run(options, line -> System.err.println("bench: " + line));
       if ("-".equals(json)) {
         System.out.println(BenchReport.json(result));

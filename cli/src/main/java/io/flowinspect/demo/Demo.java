@@ -10,6 +10,7 @@ import io.flowinspect.inspect.streams.InspectorRunner;
 import io.flowinspect.inspect.streams.InspectorSettings;
 import io.flowinspect.inspect.streams.StreamsProperties;
 import io.flowinspect.kafka.EmbeddedKafka;
+import io.flowinspect.measure.Trees;
 import io.flowinspect.schemas.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,18 +66,7 @@ public final class Demo {
                 Serdes.ByteArray().deserializer()).size());
       }
     } finally {
-      deleteTree(stateDir);
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
+      Trees.delete(stateDir);
     }
   }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import io.flowinspect.inspect.streams.MetricSum;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -25,6 +26,7 @@ final class BaselineStreamsApp implements AutoCloseable {
   static final String STORE = "baseline-counters";
 
   private final KafkaStreams streams;
+  private final MetricSum records;
   private final CountDownLatch running = new CountDownLatch(1);
   private volatile Throwable failure;
 
@@ -35,6 +37,7 @@ final class BaselineStreamsApp implements AutoCloseable {
     t.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.Bytes(),
         Serdes.ByteArray()), "count");
     streams = new KafkaStreams(t, properties);
+    records = new MetricSum(streams, "stream-thread-metrics", "process-total");
     streams.setStateListener((now, before) -> {
       if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR) {
         running.countDown();
@@ -56,14 +59,7 @@ final class BaselineStreamsApp implements AutoCloseable {
   }
 
   long recordsProcessed() {
-    double total = 0;
-    for (var e : streams.metrics().entrySet()) {
-      if (e.getKey().group().equals("stream-thread-metrics") && e.getKey().name().equals("process-total")
-          && e.getValue().metricValue() instanceof Number n) {
-        total += n.doubleValue();
-      }
-    }
-    return (long) total;
+    return (long) records.value();
   }
 
   Throwable failure() {

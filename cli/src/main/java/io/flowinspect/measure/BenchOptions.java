@@ -2,6 +2,7 @@ package io.flowinspect.measure;
 
 import io.flowinspect.inspect.streams.InspectorSettings;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * How to run the end-to-end benchmark.
@@ -18,11 +19,15 @@ import java.nio.file.Path;
  * @param expireAll after the throughput run, move the clock past every timeout and time the
  *     punctuation that expires the whole table
  * @param projectHome the checkout, for the commit id in the report; may be null
+ * @param streamsOverrides Kafka Streams settings for the inspector runs, over flowinspect's own
+ *     (to compare settings in one command, e.g. RocksDB's)
  */
 public record BenchOptions(Workload workload, InspectorSettings settings, boolean batch, String guarantee, int threads,
-    int partitions, boolean baselines, int latencyRate, long latencyPackets, boolean expireAll, Path projectHome) {
+    int partitions, boolean baselines, int latencyRate, long latencyPackets, boolean expireAll, Path projectHome,
+    Map<String, String> streamsOverrides) {
 
   public BenchOptions {
+    streamsOverrides = Map.copyOf(streamsOverrides);
     if (!guarantee.equals("at_least_once") && !guarantee.equals("exactly_once_v2")) {
       throw new IllegalArgumentException("guarantee must be at_least_once or exactly_once_v2: " + guarantee);
     }

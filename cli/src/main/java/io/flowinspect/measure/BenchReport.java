@@ -22,12 +22,21 @@ public final class BenchReport {
         r.agentRps(), r.packets(), r.records());
     row(sb, "inspector", "%,.0f packets/s  %,.0f records/s  per thread: %,.0f packets/s", r.inspectorPps(),
         r.inspectorRps(), r.inspectorPpsPerThread());
+    if (!Double.isNaN(r.cpu().inspectorPacketsPerCpuSecond())) {
+      row(sb, "  per CPU second", "%,.0f packets per second of stream-thread CPU time",
+          r.cpu().inspectorPacketsPerCpuSecond());
+    }
     row(sb, "  connections", "%,d tracked at most", r.concurrentFlows());
     row(sb, "  peak heap", "%,.0f MiB (sampled, whole JVM)", r.peakHeapBytes() / (double) (1 << 20));
     row(sb, "  RocksDB", "%,.1f MiB on disk%s", r.rocksDbBytes() / (double) (1 << 20), perConnection(r));
     if (!Double.isNaN(r.baselineStreamsRps())) {
       row(sb, "baseline Streams", "%,.0f records/s  per thread: %,.0f  (inspector/baseline per thread: %.2f×)",
           r.baselineStreamsRps(), r.baselineRpsPerThread(), r.inspectorPpsPerThread() / r.baselineRpsPerThread());
+      if (!Double.isNaN(r.cpu().baselineRecordsPerCpuSecond())) {
+        row(sb, "  per CPU second", "%,.0f records per second of stream-thread CPU time (inspector/baseline: %.2f×)",
+            r.cpu().baselineRecordsPerCpuSecond(),
+            r.cpu().inspectorPacketsPerCpuSecond() / r.cpu().baselineRecordsPerCpuSecond());
+      }
       row(sb, "agent, unbatched", "%,.0f packets/s", r.agentUnbatchedPps());
       tool(sb, "argus", r.argusPps());
       tool(sb, "tcpdump -n -r", r.tcpdumpPps());
@@ -65,11 +74,13 @@ public final class BenchReport {
         .field("inspector_pps", r.inspectorPps())
         .field("inspector_rps", r.inspectorRps())
         .field("inspector_pps_per_thread", r.inspectorPpsPerThread())
+        .field("inspector_pps_per_cpu", r.cpu().inspectorPacketsPerCpuSecond())
         .field("concurrent_flows", r.concurrentFlows())
         .field("peak_heap_bytes", r.peakHeapBytes())
         .field("rocksdb_bytes", r.rocksDbBytes())
         .field("baseline_streams_rps", r.baselineStreamsRps())
         .field("baseline_streams_rps_per_thread", r.baselineRpsPerThread())
+        .field("baseline_streams_rps_per_cpu", r.cpu().baselineRecordsPerCpuSecond())
         .field("agent_unbatched_pps", r.agentUnbatchedPps())
         .field("seconds", r.seconds());
     r.argusPps().ifPresent(v -> j.field("argus_pps", v));

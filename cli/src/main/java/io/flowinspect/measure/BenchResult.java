@@ -26,7 +26,8 @@ public record BenchResult(
     OptionalDouble tcpdumpPps,
     Latency latency,
     Expiry expiry,
-    double seconds) {
+    double seconds,
+    Cpu cpu) {
 
   public double inspectorPpsPerThread() {
     return inspectorPps / options.threads();
@@ -34,6 +35,14 @@ public record BenchResult(
 
   public double baselineRpsPerThread() {
     return baselineStreamsRps / options.threads();
+  }
+
+  /**
+   * Work per second of stream-thread CPU time (NaN where not measured): steadier than rates per
+   * wall-clock second on a machine where the broker and the JIT share the cores.
+   */
+  public record Cpu(double inspectorPacketsPerCpuSecond, double baselineRecordsPerCpuSecond) {
+    public static final Cpu NOT_MEASURED = new Cpu(Double.NaN, Double.NaN);
   }
 
   /** Capture-to-verdict latency of one run at a fixed packet rate. */

@@ -17,8 +17,9 @@ import java.util.function.Supplier;
  * @param startNanos from the start of watching to the first progress (start-up, rebalance)
  * @param peakHeapBytes the highest heap use sampled, this JVM
  * @param peakGauge the highest value of the gauge sampled
+ * @param cpuNanos CPU time the watched threads used between those two polls (0 when not watched)
  */
-record CatchUp(long units, long nanos, long startNanos, long peakHeapBytes, long peakGauge) {
+record CatchUp(long units, long nanos, long startNanos, long peakHeapBytes, long peakGauge, long cpuNanos) {
   /** Poll often enough that the timing error stays under 1% for runs of a few seconds. */
   static final Duration POLL = Duration.ofMillis(10);
   /** No progress for this long, with work left, is a failure rather than a slow run. */
@@ -28,17 +29,28 @@ record CatchUp(long units, long nanos, long startNanos, long peakHeapBytes, long
     return nanos <= 0 ? 0 : units * 1e9 / nanos;
   }
 
+  /** Units per second of the watched threads' CPU time; NaN when CPU was not watched. */
+  double perCpuSecond() {
+    return cpuNanos <= 0 ? Double.NaN : units * 1e9 / cpuNanos;
+  }
+
+  static CatchUp await(LongSupplier progress, long target, LongSupplier gauge, Duration timeout,
+      Supplier<Throwable> failure) throws InterruptedException {
+    return await(progress, target, gauge, () -> 0, timeout, failure);
+  }
+
   /**
    * Polls until {@code progress} (counted from zero when the watched consumer started) reaches
    * {@code target}; fails after {@code timeout}, or at once when {@code failure} reports one.
    */
-  static CatchUp await(LongSupplier progress, long target, LongSupplier gauge, Duration timeout,
+  static CatchUp await(LongSupplier progress, long target, LongSupplier gauge, LongSupplier cpu, Duration timeout,
       Supplier<Throwable> failure) throws InterruptedException {
     MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     long started = System.nanoTime();
     long deadline = started + timeout.toNanos();
     long first = -1;
     long doneAtFirst = 0;
+    long cpuAtFirst = 0;
     long peakHeap = 0;
     long peakGauge = 0;
     long lastDone = 0;
@@ -57,10 +69,12 @@ record CatchUp(long units, long nanos, long startNanos, long peakHeapBytes, long
       if (first < 0 && done > 0) {
         first = now;
         doneAtFirst = done;
+        cpuAtFirst = cpu.getAsLong();
       }
       if (done >= target) {
         long begin = first < 0 ? now : first;
-        return new CatchUp(done - doneAtFirst, now - begin, begin - started, peakHeap, peakGauge);
+        long cpuUsed = first < 0 ? 0 : cpu.getAsLong() - cpuAtFirst;
+        return new CatchUp(done - doneAtFirst, now - begin, begin - started, peakHeap, peakGauge, cpuUsed);
       }
       Throwable t = failure.get();
       if (t != null) {

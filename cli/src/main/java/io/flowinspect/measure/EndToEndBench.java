@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Properties;
@@ -50,7 +51,6 @@ public final class EndToEndBench {
   private static final Duration PAST_EVERY_TIMEOUT = Duration.ofDays(6);
   private static final String SENSOR = "bench";
   private static final int TCPDUMP_PACKETS = 200_000;
-
   private final BenchOptions options;
   private final Consumer<String> log;
   private final Path work;
@@ -89,9 +89,12 @@ public final class EndToEndBench {
       if (w.setup() != null) {
         log.accept("setup: publishing " + w.setup().getFileName() + " and inspecting it (not timed)");
         FilePublishReport setup = publish(bootstrap, topics, w.setup(), options.batch(), ReplayOptions.asFastAsPossible());
-        try (InspectorRunner inspector = new InspectorRunner(settings, streams).start(START_TIMEOUT)) {
-          CatchUp.await(inspector::recordsProcessed, setup.publisher().recordsSent(), inspector::connectionsTracked,
-              RUN_TIMEOUT, inspector::failure);
+        InspectorRunner filler = new InspectorRunner(settings, streams).start(START_TIMEOUT);
+        try {
+          CatchUp.await(filler::recordsProcessed, setup.publisher().recordsSent(), filler::connectionsTracked,
+              RUN_TIMEOUT, filler::failure);
+        } finally {
+          filler.closeLeavingGroup(); // the measured inspector takes over its partitions at once
         }
       }
 
@@ -106,7 +109,7 @@ public final class EndToEndBench {
       BenchResult.Expiry expiry = null;
       try (InspectorRunner inspector = new InspectorRunner(settings, streams).start(START_TIMEOUT)) {
         inspected = CatchUp.await(inspector::recordsProcessed, agent.publisher().recordsSent(),
-            inspector::connectionsTracked, RUN_TIMEOUT, inspector::failure);
+            inspector::connectionsTracked, new StreamThreadCpu("bench-inspector"), RUN_TIMEOUT, inspector::failure);
         log.accept(String.format("inspector: %.0f packets/s, %,d connections tracked",
             inspected.perSecond() * packetsPerRecord(agent), inspected.peakGauge()));
         if (options.expireAll()) {
@@ -116,12 +119,13 @@ public final class EndToEndBench {
       long rocksDb = Trees.size(work.resolve("state"));
 
       double baselineRps = Double.NaN;
+      double baselineRpsPerCpu = Double.NaN;
       double unbatchedPps = Double.NaN;
       OptionalDouble argus = OptionalDouble.empty();
       OptionalDouble tcpdump = OptionalDouble.empty();
       if (options.baselines()) {
         Topics base = Topics.withPrefix("bench-baseline");
-        kafka.createTopic(base.packets().name(), options.partitions(), Map.of());
+        kafka.createTopic(base.packets().name(), options.partitions(), TopicSetup.SIZE_RETENTION);
         log.accept("baseline: publishing one record per packet");
         FilePublishReport unbatched = publish(bootstrap, base, w.measured(), false, ReplayOptions.asFastAsPossible());
         unbatchedPps = unbatched.packetsPerSecond();
@@ -129,9 +133,10 @@ public final class EndToEndBench {
         try (BaselineStreamsApp app = new BaselineStreamsApp(base.packets().name(),
             streamsProperties(bootstrap, "bench-baseline", base, work.resolve("baseline-state")))
             .start(START_TIMEOUT)) {
-          CatchUp b = CatchUp.await(app::recordsProcessed, unbatched.publisher().recordsSent(), () -> 0, RUN_TIMEOUT,
-              app::failure);
+          CatchUp b = CatchUp.await(app::recordsProcessed, unbatched.publisher().recordsSent(), () -> 0,
+              new StreamThreadCpu("bench-baseline"), RUN_TIMEOUT, app::failure);
           baselineRps = b.perSecond();
+          baselineRpsPerCpu = b.perCpuSecond();
         }
         log.accept("baseline: argus and tcpdump on the file");
         argus = ExternalReaders.argus(w.measured(), agent.frames());
@@ -146,7 +151,8 @@ public final class EndToEndBench {
           agent.publisher().recordsSent(), agent.packetsPerSecond(), agent.recordsPerSecond(),
           inspected.perSecond() * packetsPerRecord(agent), inspected.perSecond(), inspected.startNanos() / 1e9,
           inspected.peakGauge(), inspected.peakHeapBytes(), rocksDb, baselineRps, unbatchedPps, argus, tcpdump,
-          latency, expiry, (System.nanoTime() - started) / 1e9);
+          latency, expiry, (System.nanoTime() - started) / 1e9,
+          new BenchResult.Cpu(inspected.perCpuSecond() * packetsPerRecord(agent), baselineRpsPerCpu));
     }
   }
 
@@ -173,7 +179,7 @@ public final class EndToEndBench {
     CatchUp.await(() -> connections - inspector.connectionsTracked(), connections, () -> 0, RUN_TIMEOUT,
         inspector::failure);
     double seconds = (System.nanoTime() - start) / 1e9;
-    return new BenchResult.Expiry(connections, inspector.longestPunctuationMillis(), seconds);
+    return new BenchResult.Expiry(connections, inspector.longestExpiryMillis(), seconds);
   }
 
   private BenchResult.Latency latency(EmbeddedKafka kafka, FilePublishReport measured)
@@ -230,9 +236,10 @@ public final class EndToEndBench {
   }
 
   private Properties streamsProperties(String bootstrap, String applicationId, Topics topics, Path stateDir) {
-    return StreamsProperties.of(bootstrap, applicationId, topics, Map.of(
-        StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
-        StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(options.threads()),
-        StreamsConfig.PROCESSING_GUARANTEE_CONFIG, options.guarantee()));
+    Map<String, String> overrides = new HashMap<>(options.streamsOverrides());
+    overrides.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(options.threads()));
+    overrides.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, options.guarantee());
+    return StreamsProperties.of(bootstrap, applicationId, topics, overrides);
   }
 }

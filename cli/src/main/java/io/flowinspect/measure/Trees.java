@@ -8,11 +8,11 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Sizes and removal of directory trees (state directories, temporary captures). */
-final class Trees {
+public final class Trees {
   private Trees() {}
 
   /** Bytes in the regular files under {@code dir}; 0 when it does not exist. */
-  static long size(Path dir) throws IOException {
+  public static long size(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return 0;
     }
@@ -27,7 +27,8 @@ final class Trees {
     }
   }
 
-  static void delete(Path dir) throws IOException {
+  /** Removes {@code dir} and everything under it; nothing when it does not exist. */
+  public static void delete(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

@@ -118,7 +118,11 @@ public record Workload(Path setup, Path measured, String description, boolean ge
         return Long.parseLong(value);
       }
     }
-    return Math.multiplyExact(Long.parseLong(value.substring(0, value.length() - 1)), scale);
+    try {
+      return Math.multiplyExact(Long.parseLong(value.substring(0, value.length() - 1)), scale);
+    } catch (ArithmeticException e) {
+      throw new NumberFormatException(value + " is too large");
+    }
   }
 
   private static long take(Map<String, Long> p, String name, long fallback) {

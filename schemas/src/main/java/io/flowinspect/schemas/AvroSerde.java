@@ -7,6 +7,9 @@ import java.util.Arrays;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
@@ -39,13 +42,19 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
   private final Schema schema;
   private final BinaryMessageEncoder<T> encoder;
   private final BinaryMessageDecoder<T> decoder;
+  /** Reads values written with the current schema, the common case, without schema resolution. */
+  private final DatumReader<T> currentReader;
+  private final long fingerprint;
 
+  @SuppressWarnings("unchecked")
   private AvroSerde(Class<T> type) {
     this.type = type;
     SpecificData model = SpecificData.getForClass(type);
     this.schema = model.getSchema(type);
     this.encoder = new BinaryMessageEncoder<>(model, schema);
     this.decoder = new BinaryMessageDecoder<>(model, schema);
+    this.currentReader = (DatumReader<T>) model.createDatumReader(schema);
+    this.fingerprint = SchemaNormalization.parsingFingerprint64(schema);
   }
 
   public static <T extends SpecificRecord> AvroSerde<T> of(Class<T> type) {
@@ -66,7 +75,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
   }
 
   public long fingerprint() {
-    return SchemaNormalization.parsingFingerprint64(schema);
+    return fingerprint;
   }
 
   @Override
@@ -94,6 +103,13 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
       return null;
     }
     try {
+      if (writtenWithCurrentSchema(data)) {
+        // Avro's message decoder reads through an InputStream a byte at a time; a decoder over the
+        // array itself reads the same bytes several times faster (packet batches: hundreds of
+        // fields per record, on the inspector's hot path).
+        BinaryDecoder in = DecoderFactory.get().binaryDecoder(data, HEADER_LENGTH, data.length - HEADER_LENGTH, null);
+        return currentReader.read(null, in);
+      }
       return decoder.decode(data);
     } catch (MissingSchemaException e) {
       throw new SerializationException(where(topic) + "value written with an unknown Avro schema, fingerprint "
@@ -126,6 +142,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
   @Override
   public void close() {
     // nothing to release; Serde, Serializer and Deserializer all declare close()
+  }
+
+  private boolean writtenWithCurrentSchema(byte[] data) {
+    return data.length >= HEADER_LENGTH && data[0] == (byte) 0xC3 && data[1] == 0x01
+        && writerFingerprint(data) == fingerprint;
   }
 
   private static long writerFingerprint(byte[] data) {

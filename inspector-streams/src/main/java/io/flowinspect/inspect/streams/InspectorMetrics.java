@@ -9,18 +9,22 @@ import org.apache.kafka.streams.StreamsMetrics;
 
 /**
  * The inspector's own metrics, next to Kafka Streams' in {@code KafkaStreams#metrics()} and JMX,
- * in group {@value #GROUP} with a {@code task-id} tag: {@code connections} (tracked now) and
- * {@code packets-total} (inspected so far). Operators watch the first against the configured
- * maximum; the benchmark reads both.
+ * in group {@value #GROUP} with a {@code task-id} tag: {@code connections} (tracked now),
+ * {@code packets-total} (inspected so far) and {@code expiry-longest-ms} (the longest expiry
+ * punctuation since the task started, wall-clock time: what a flood of timeouts costs in stalled
+ * processing). Operators watch the first against the configured maximum; the benchmark reads all.
  */
 final class InspectorMetrics implements AutoCloseable {
   static final String GROUP = "flowinspect-inspector-metrics";
   static final String CONNECTIONS = "connections";
   static final String PACKETS_TOTAL = "packets-total";
+  static final String EXPIRY_LONGEST_MS = "expiry-longest-ms";
 
   private final StreamsMetrics metrics;
   private final Sensor connections;
   private final Sensor packets;
+  private final Sensor expiry;
+  private double longestExpiryMillis;
 
   InspectorMetrics(StreamsMetrics metrics, String threadName, String taskId) {
     this.metrics = metrics;
@@ -30,6 +34,14 @@ final class InspectorMetrics implements AutoCloseable {
     connections.add(new MetricName(CONNECTIONS, GROUP, "Connections tracked by this task", tags), new Value());
     packets = metrics.addSensor(prefix + PACKETS_TOTAL, Sensor.RecordingLevel.INFO);
     packets.add(new MetricName(PACKETS_TOTAL, GROUP, "Packets inspected by this task", tags), new CumulativeSum());
+    expiry = metrics.addSensor(prefix + EXPIRY_LONGEST_MS, Sensor.RecordingLevel.INFO);
+    expiry.add(new MetricName(EXPIRY_LONGEST_MS, GROUP, "Longest expiry punctuation of this task, ms", tags),
+        new Value());
+  }
+
+  void expiryRan(long nanos) {
+    longestExpiryMillis = Math.max(longestExpiryMillis, nanos / 1e6);
+    expiry.record(longestExpiryMillis);
   }
 
   void inspected(int packetCount, long connectionCount) {
@@ -45,5 +57,6 @@ final class InspectorMetrics implements AutoCloseable {
   public void close() {
     metrics.removeSensor(connections);
     metrics.removeSensor(packets);
+    metrics.removeSensor(expiry);
   }
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,9 +16,17 @@ public final class InspectorRunner implements AutoCloseable {
   private final KafkaStreams streams;
   private final CountDownLatch running = new CountDownLatch(1);
   private volatile Throwable failure;
+  private final MetricSum packets;
+  private final MetricSum connections;
+  private final MetricSum records;
+  private final MetricSum expiry;
 
   public InspectorRunner(InspectorSettings settings, Properties streamsProperties) {
     this.streams = new KafkaStreams(InspectorTopology.build(settings), streamsProperties);
+    this.packets = new MetricSum(streams, InspectorMetrics.GROUP, InspectorMetrics.PACKETS_TOTAL);
+    this.connections = new MetricSum(streams, InspectorMetrics.GROUP, InspectorMetrics.CONNECTIONS);
+    this.records = new MetricSum(streams, "stream-thread-metrics", "process-total");
+    this.expiry = new MetricSum(streams, InspectorMetrics.GROUP, InspectorMetrics.EXPIRY_LONGEST_MS);
     streams.setStateListener((now, before) -> {
       if (now == KafkaStreams.State.RUNNING) {
         running.countDown();
@@ -51,40 +60,22 @@ public final class InspectorRunner implements AutoCloseable {
 
   /** Packets inspected since start, over every task of this instance. */
   public long packetsInspected() {
-    return (long) sum(InspectorMetrics.GROUP, InspectorMetrics.PACKETS_TOTAL);
+    return (long) packets.value();
   }
 
   /** Connections tracked now, over every task of this instance. */
   public long connectionsTracked() {
-    return (long) sum(InspectorMetrics.GROUP, InspectorMetrics.CONNECTIONS);
+    return (long) connections.value();
   }
 
   /** Records processed since start (Kafka Streams' own count over its stream threads). */
   public long recordsProcessed() {
-    return (long) sum("stream-thread-metrics", "process-total");
+    return (long) records.value();
   }
 
-  /** The longest punctuation so far on any stream thread, in milliseconds. */
-  public double longestPunctuationMillis() {
-    double max = 0;
-    for (var e : streams.metrics().entrySet()) {
-      if (e.getKey().group().equals("stream-thread-metrics") && e.getKey().name().equals("punctuate-latency-max")
-          && e.getValue().metricValue() instanceof Double d && !d.isNaN()) {
-        max = Math.max(max, d);
-      }
-    }
-    return max;
-  }
-
-  private double sum(String group, String name) {
-    double total = 0;
-    for (var e : streams.metrics().entrySet()) {
-      if (e.getKey().group().equals(group) && e.getKey().name().equals(name)
-          && e.getValue().metricValue() instanceof Number n && !Double.isNaN(n.doubleValue())) {
-        total += n.doubleValue();
-      }
-    }
-    return total;
+  /** The longest expiry punctuation so far on any task of this instance, in milliseconds. */
+  public double longestExpiryMillis() {
+    return expiry.max();
   }
 
   public Throwable failure() {
@@ -94,5 +85,17 @@ public final class InspectorRunner implements AutoCloseable {
   @Override
   public void close() {
     streams.close(Duration.ofSeconds(30));
+  }
+
+  /**
+   * Stops and leaves the consumer group at once. Kafka Streams by default stays in the group, so
+   * that a restarting instance gets its own partitions back without a rebalance; an instance of
+   * the same application started right after one that stays must then wait out the session
+   * timeout (45 s) before it is given any partition. For a run that hands over to a successor in
+   * the same process (the benchmark's phases), leaving is right.
+   */
+  public void closeLeavingGroup() {
+    streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+        .withTimeout(Duration.ofSeconds(30)));
   }
 }

@@ -30,6 +30,14 @@ public final class StreamsProperties {
     p.put(StreamsConfig.producerPrefix("linger.ms"), "5");
     p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
     p.putAll(overrides);
+    if ("".equals(p.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))) {
+      p.remove(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG); // asked for Kafka Streams' own settings
+    }
+    // RocksDB settings are read only when a store opens, inside a stream thread; a bad one should
+    // stop the command now, naming the key, rather than kill the thread later.
+    Map<String, Object> all = new java.util.HashMap<>();
+    p.forEach((k, v) -> all.put(String.valueOf(k), v));
+    BoundedRocksDbSettings.from(all);
     return p;
   }
 }

@@ -1,0 +1,99 @@
+package io.flowinspect.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bench}: one small real run, embedded broker and all, through the command line. */
+class BenchCommandTest {
+  @TempDir Path dir;
+
+  @Test
+  void smallHeldRunWritesJsonWithEveryHeadlineFigure() throws Exception {
+    Path out = dir.resolve("bench.json");
+
+    int exit = Main.run("bench", "--synth", "held:connections=200,packets=20000", "--latency-rate", "5000",
+        "--latency-packets", "5000", "--json", out.toString());
+
+    assertThat(exit).isZero();
+    List<String> lines = Files.readAllLines(out);
+    assertThat(lines).hasSize(1);
+    JsonNode j = new ObjectMapper().readTree(lines.get(0));
+    assertThat(j.get("workload").asText()).contains("200 open TCP connections").contains("20000 data segments");
+    assertThat(j.get("packets").asLong()).isEqualTo(20_000);
+    assertThat(j.get("records").asLong()).isPositive();
+    assertThat(j.get("agent_pps").asDouble()).isPositive();
+    assertThat(j.get("inspector_pps").asDouble()).isPositive();
+    assertThat(j.get("baseline_streams_rps").asDouble()).isPositive();
+    assertThat(j.get("agent_unbatched_pps").asDouble()).isPositive();
+    assertThat(j.get("concurrent_flows").asLong()).isGreaterThanOrEqualTo(200);
+    assertThat(j.get("latency_rate_pps").asLong()).isEqualTo(5_000);
+    assertThat(j.get("latency_samples").asLong()).isPositive();
+    assertThat(j.get("latency_p50_ms").isNumber()).as("latency_p50_ms is a number").isTrue();
+    assertThat(j.get("latency_p99_ms").isNumber()).as("latency_p99_ms is a number").isTrue();
+    assertThat(j.get("latency_p50_ms").asDouble()).isPositive()
+        .isLessThanOrEqualTo(j.get("latency_p99_ms").asDouble());
+    assertThat(j.get("latency_p99_ms").asDouble()).isLessThanOrEqualTo(j.get("latency_max_ms").asDouble());
+    // argus and tcpdump are measured where installed and left out where not.
+    for (String tool : List.of("argus", "tcpdump")) {
+      String field = tool + "_pps";
+      if (installed(tool)) {
+        assertThat(j.get(field)).as(field).isNotNull();
+        assertThat(j.get(field).asDouble()).as(field).isPositive();
+      } else {
+        assertThat(j.has(field)).as(field).isFalse();
+      }
+    }
+  }
+
+  @Test
+  void badWorkloadSpecIsOneLineAndExitStatusTwo() {
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    int exit;
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      exit = Main.run("bench", "--synth", "held:connections=200,flows=3", "--json", dir.resolve("x.json").toString());
+    } finally {
+      System.setErr(err);
+    }
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(captured.toString(StandardCharsets.UTF_8)).contains("flowinspect bench: unknown parameter [flows]");
+    assertThat(dir.resolve("x.json")).doesNotExist();
+  }
+
+  @Test
+  void batchOtherThanOnOrOffIsRefused() {
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    int exit;
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      exit = Main.run("bench", "--batch", "sometimes");
+    } finally {
+      System.setErr(err);
+    }
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(captured.toString(StandardCharsets.UTF_8)).contains("--batch must be on or off, not sometimes");
+  }
+
+  /** As the benchmark looks for a tool: on the PATH or in the sbin directories. */
+  private static boolean installed(String tool) {
+    List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+    dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/local/sbin"));
+    return dirs.stream().anyMatch(d -> Files.isExecutable(Path.of(d.isEmpty() ? "." : d, tool)));
+  }
+}
