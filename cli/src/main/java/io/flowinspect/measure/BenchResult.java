@@ -38,8 +38,8 @@ public record BenchResult(
   }
 
   /**
-   * Work per second of stream-thread CPU time (NaN where not measured): steadier than rates per
-   * wall-clock second on a machine where the broker and the JIT share the cores.
+   * Work per second of stream-thread CPU time (NaN where not measured): without the share of the
+   * cores that the broker and the JIT took, which rates per wall-clock second include.
    */
   public record Cpu(double inspectorPacketsPerCpuSecond, double baselineRecordsPerCpuSecond) {
     public static final Cpu NOT_MEASURED = new Cpu(Double.NaN, Double.NaN);

@@ -5,9 +5,9 @@ import java.lang.management.ThreadMXBean;
 import java.util.function.LongSupplier;
 
 /**
- * CPU time used so far by the stream threads of one Kafka Streams application in this JVM. On a
- * shared 2-core machine, where the broker, the JIT and the garbage collector take turns with the
- * stream thread, work per CPU second moves far less between runs than work per wall-clock second.
+ * CPU time used so far by the stream threads of one Kafka Streams application in this JVM: work
+ * per CPU second leaves out the share of the cores that the broker, the JIT and the garbage
+ * collector took from the stream thread, which work per wall-clock second includes.
  */
 final class StreamThreadCpu implements LongSupplier {
   private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();

@@ -308,8 +308,13 @@ public final class ConnectionTracker {
     } else {
       c = Classification.NEW_ORIGINAL;
     }
-    if (dir == Direction.REPLY) {
+    if (dir == Direction.REPLY && !ct.has(Conn.SEEN_REPLY)) {
       ct.status |= Conn.SEEN_REPLY;
+      // Answered: no longer a candidate for early drop. Left in the index, answered connections
+      // piled up in front of the unanswered ones, and a full table walked (and deleted) all of
+      // them, each step from a fresh iterator over the tombstones of the steps before: with four
+      // million answered connections the first refused one took longer than 300 s.
+      unreplied.ended(ct.firstNanos, key);
     }
     ct.count(dir, p.length(), p.timeNanos());
     ct.history.observe(p, key.protocol(), dir == Direction.ORIGINAL, checksumBad(p));
@@ -393,7 +398,9 @@ public final class ConnectionTracker {
 
   private void end(FlowKey key, Conn c, EndReason reason, long now) {
     table.remove(key);
-    unreplied.ended(c.firstNanos, key);
+    if (!c.has(Conn.SEEN_REPLY)) {
+      unreplied.ended(c.firstNanos, key); // answered ones left the index with their first reply
+    }
     if (c.expectation != null) {
       expectations.remove(c.expectation);
     }

@@ -1,10 +1,10 @@
 package io.flowinspect.inspect.engine;
 
 /**
- * Connections in the order they were opened, for eviction under pressure: the oldest connection
- * that never saw a reply goes first. Entries are added when a connection opens and removed when
- * it ends; a connection that got its reply keeps its entry until then (one write fewer per
- * connection), and eviction skips it.
+ * Connections that have not been answered, in the order they were opened, for eviction under
+ * pressure: the oldest goes first. An entry is added when a connection opens and removed with its
+ * first reply, or when it ends unanswered. (State written before this rule may still hold entries
+ * of answered connections; eviction skips them.)
  */
 public interface UnrepliedIndex {
   void opened(long firstNanos, FlowKey key);

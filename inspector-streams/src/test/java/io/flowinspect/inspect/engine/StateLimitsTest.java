@@ -56,6 +56,17 @@ class StateLimitsTest {
   }
 
   @Test
+  void aConnectionLeavesTheEvictionQueueWithItsFirstReply() {
+    Tracking t = new Tracking(TrackerConfig.defaults().withLimits(StateLimits.of(10)));
+    handshake(t, 1, 1);
+    FlowKey unanswered = syn(t, 2, 2);
+    handshake(t, 3, 3);
+
+    assertThat(t.state.pollOldest()).isEqualTo(unanswered);
+    assertThat(t.state.pollOldest()).as("answered connections are not waiting to be evicted").isNull();
+  }
+
+  @Test
   void pastTheAdaptiveStartNewConnectionsGetShorterTimeouts() {
     Tracking t = new Tracking(TrackerConfig.defaults().withLimits(StateLimits.of(10)));
     for (int i = 1; i <= 7; i++) {
