@@ -11,6 +11,7 @@ import io.flowinspect.capture.source.CaptureException;
 import io.flowinspect.demo.TopicSetup;
 import io.flowinspect.inspect.streams.InspectorRunner;
 import io.flowinspect.inspect.streams.InspectorSettings;
+import io.flowinspect.inspect.streams.StreamsApp;
 import io.flowinspect.inspect.streams.StreamsProperties;
 import io.flowinspect.kafka.EmbeddedKafka;
 import io.flowinspect.schemas.Topics;
@@ -130,7 +131,7 @@ public final class EndToEndBench {
         FilePublishReport unbatched = publish(bootstrap, base, w.measured(), false, ReplayOptions.asFastAsPossible());
         unbatchedPps = unbatched.packetsPerSecond();
         log.accept("baseline: plain Kafka Streams, one get and put per record");
-        try (BaselineStreamsApp app = new BaselineStreamsApp(base.packets().name(),
+        try (StreamsApp app = new BaselineStreamsApp(base.packets().name(),
             streamsProperties(bootstrap, "bench-baseline", base, work.resolve("baseline-state")))
             .start(START_TIMEOUT)) {
           CatchUp b = CatchUp.await(app::recordsProcessed, unbatched.publisher().recordsSent(), () -> 0,

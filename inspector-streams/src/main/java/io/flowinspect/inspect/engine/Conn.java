@@ -49,8 +49,11 @@ public final class Conn {
   Expectation.Key expectation;
   /** FTP control connection: where lines start in each direction. */
   FtpLineStarts ftp;
-  /** What Zeek would log for this connection: history letters and conn_state. */
-  FlowHistory history = new FlowHistory();
+  /**
+   * What Zeek would log for this connection: history letters and conn_state. Set once, by
+   * {@link #open} or by the decoder, so that loading a connection allocates no throw-away history.
+   */
+  FlowHistory history;
 
   Conn(boolean origIsHigh, long nowNanos) {
     this.origIsHigh = origIsHigh;
@@ -58,8 +61,15 @@ public final class Conn {
     this.lastNanos = nowNanos;
   }
 
-  static Conn forTcp(boolean origIsHigh, long nowNanos) {
+  /** A connection opened now by its first packet, from the high endpoint when {@code origIsHigh}. */
+  static Conn open(FlowKey key, boolean origIsHigh, long nowNanos) {
     Conn c = new Conn(origIsHigh, nowNanos);
+    c.history = FlowHistory.forConnection(key, origIsHigh);
+    return c;
+  }
+
+  static Conn openTcp(FlowKey key, boolean origIsHigh, long nowNanos) {
+    Conn c = open(key, origIsHigh, nowNanos);
     c.orig = new TcpSide();
     c.reply = new TcpSide();
     return c;

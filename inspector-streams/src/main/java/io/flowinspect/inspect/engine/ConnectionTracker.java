@@ -120,8 +120,7 @@ public final class ConnectionTracker {
     while (true) {
       boolean created = false;
       if (ct == null) {
-        ct = Conn.forTcp(p.fromHigh(), now);
-        ct.history = FlowHistory.forConnection(key, p.fromHigh());
+        ct = Conn.openTcp(key, p.fromHigh(), now);
         String refused = tcp.start(ct, p);
         if (refused != null) {
           return Classification.invalid(refused);
@@ -180,8 +179,7 @@ public final class ConnectionTracker {
       if (!roomFor(key, now)) {
         return Classification.invalid(TABLE_FULL);
       }
-      ct = new Conn(p.fromHigh(), now);
-      ct.history = FlowHistory.forConnection(key, p.fromHigh());
+      ct = Conn.open(key, p.fromHigh(), now);
       ct.streamNanos = now + udpStreamDelayNanos;
       expected = claimExpectation(key, p, ct, now);
     }
@@ -226,8 +224,7 @@ public final class ConnectionTracker {
       if (!roomFor(key, now)) {
         return Classification.invalid(TABLE_FULL);
       }
-      ct = new Conn(p.fromHigh(), now);
-      ct.history = FlowHistory.forConnection(key, p.fromHigh());
+      ct = Conn.open(key, p.fromHigh(), now);
     }
     Direction dir = ct.directionOf(p.fromHigh());
     if (dir == Direction.ORIGINAL && !request) {
@@ -245,8 +242,7 @@ public final class ConnectionTracker {
       if (!roomFor(key, now)) {
         return Classification.invalid(TABLE_FULL);
       }
-      ct = new Conn(p.fromHigh(), now);
-      ct.history = FlowHistory.forConnection(key, p.fromHigh());
+      ct = Conn.open(key, p.fromHigh(), now);
     }
     Direction dir = ct.directionOf(p.fromHigh());
     ct.expiresNanos = now + timeouts.generic;
