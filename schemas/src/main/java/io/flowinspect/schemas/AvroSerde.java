@@ -29,7 +29,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * reader does not know fails with a message that names both fingerprints instead of being misread.
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Serializer<T>, Deserializer<T> {
-  private static final int HEADER_LENGTH = 10;
+  /** Bytes before the Avro body: the marker C3 01 and the writer schema's 8-byte fingerprint. */
+  public static final int HEADER_LENGTH = 10;
 
   static {
     // Avro 1.12 instantiates only trusted classes while decoding; the generated records are ours.
@@ -144,7 +145,8 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
     // nothing to release; Serde, Serializer and Deserializer all declare close()
   }
 
-  private boolean writtenWithCurrentSchema(byte[] data) {
+  /** Whether {@code data} is single-object encoded with exactly this serde's schema. */
+  public boolean writtenWithCurrentSchema(byte[] data) {
     return data.length >= HEADER_LENGTH && data[0] == (byte) 0xC3 && data[1] == 0x01
         && writerFingerprint(data) == fingerprint;
   }

@@ -7,13 +7,18 @@ import java.net.UnknownHostException;
 public record IpAddress(boolean ipv6, long hi, long lo) implements Comparable<IpAddress> {
 
   public static IpAddress ofBytes(byte[] bytes) {
-    if (bytes.length == 4) {
-      return new IpAddress(false, 0, readInt(bytes, 0) & 0xffff_ffffL);
+    return ofBytes(bytes, 0, bytes.length);
+  }
+
+  /** The address in {@code length} (4 or 16) bytes of {@code bytes} from {@code offset}, network order. */
+  public static IpAddress ofBytes(byte[] bytes, int offset, int length) {
+    if (length == 4) {
+      return new IpAddress(false, 0, readInt(bytes, offset) & 0xffff_ffffL);
     }
-    if (bytes.length == 16) {
-      return new IpAddress(true, readLong(bytes, 0), readLong(bytes, 8));
+    if (length == 16) {
+      return new IpAddress(true, readLong(bytes, offset), readLong(bytes, offset + 8));
     }
-    throw new IllegalArgumentException("address length " + bytes.length + " (expected 4 or 16)");
+    throw new IllegalArgumentException("address length " + length + " (expected 4 or 16)");
   }
 
   public static IpAddress parse(String text) {

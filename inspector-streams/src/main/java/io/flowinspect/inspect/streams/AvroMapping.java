@@ -26,20 +26,23 @@ public final class AvroMapping {
 
   /** The engine's key; throws IllegalArgumentException for a key no capture agent could have written. */
   public static FlowKey flowKey(io.flowinspect.schemas.FlowKey k) {
-    IpAddress low = address(k.getLowAddress(), "lowAddress");
-    IpAddress high = address(k.getHighAddress(), "highAddress");
+    return flowKey(k.getZone(), k.getProtocol(), address(k.getLowAddress(), "lowAddress"), k.getLowPort(),
+        address(k.getHighAddress(), "highAddress"), k.getHighPort());
+  }
+
+  /** The engine's key from a key's fields, checked as {@link #flowKey(io.flowinspect.schemas.FlowKey)} says. */
+  static FlowKey flowKey(int zone, int protocol, IpAddress low, int lowPort, IpAddress high, int highPort) {
     if (low.ipv6() != high.ipv6()) {
       throw new IllegalArgumentException("flow key mixes IPv4 and IPv6 addresses");
     }
-    if (k.getProtocol() < 0 || k.getProtocol() > 255) {
-      throw new IllegalArgumentException("flow key protocol " + k.getProtocol());
+    if (protocol < 0 || protocol > 255) {
+      throw new IllegalArgumentException("flow key protocol " + protocol);
     }
     int order = low.compareTo(high);
-    if (order > 0 || (order == 0 && Integer.compareUnsigned(k.getLowPort(), k.getHighPort()) > 0)) {
+    if (order > 0 || (order == 0 && Integer.compareUnsigned(lowPort, highPort) > 0)) {
       throw new IllegalArgumentException("flow key is not normalized (low endpoint sorts after high)");
     }
-    return new FlowKey(k.getZone(), k.getProtocol(), low.ipv6(), low.hi(), low.lo(), k.getLowPort(), high.hi(),
-        high.lo(), k.getHighPort());
+    return new FlowKey(zone, protocol, low.ipv6(), low.hi(), low.lo(), lowPort, high.hi(), high.lo(), highPort);
   }
 
   public static io.flowinspect.schemas.FlowKey flowKey(FlowKey k) {
@@ -48,18 +51,6 @@ public final class AvroMapping {
   }
 
   public static Packet packet(PacketHeader h) {
-    int flags = h.getFlags();
-    int options = h.getTcpOptions();
-    int attributes = (PacketFlags.has(flags, PacketFlags.CHECKSUM_BAD) ? Packet.CHECKSUM_BAD : 0)
-        | (PacketFlags.has(flags, PacketFlags.TRANSPORT_MALFORMED) ? Packet.MALFORMED : 0)
-        | (PacketFlags.has(flags, PacketFlags.PAYLOAD_ENDS_LINE) ? Packet.ENDS_LINE : 0);
-    Packet.IcmpError error = null;
-    if (PacketFlags.has(flags, PacketFlags.ICMP_ERROR)) {
-      error = new Packet.IcmpError(PacketFlags.has(flags, PacketFlags.INNER_FROM_HIGH),
-          !PacketFlags.has(flags, PacketFlags.INNER_NOT_TRACKABLE),
-          PacketFlags.has(flags, PacketFlags.ERROR_DESTINATION_MISMATCH),
-          h.getErrorSource() == null ? null : address(h.getErrorSource(), "errorSource"));
-    }
     String ftp = null;
     if (h.getFtpLine() != null) {
       ByteBuffer b = h.getFtpLine().duplicate();
@@ -67,12 +58,29 @@ public final class AvroMapping {
       b.get(bytes);
       ftp = new String(bytes, StandardCharsets.ISO_8859_1);
     }
-    return new Packet(h.getTimeNanos(), PacketFlags.has(flags, PacketFlags.FROM_HIGH), h.getLength(),
-        h.getPayloadLength(), h.getTcpFlags(), h.getSeq(), h.getAck(), h.getWindow(),
+    return packet(h.getTimeNanos(), h.getFlags(), h.getLength(), h.getPayloadLength(), h.getTcpFlags(), h.getSeq(),
+        h.getAck(), h.getWindow(), h.getTcpOptions(), h.getSackEdge(), h.getIcmpType(), h.getIcmpCode(),
+        h.getErrorSource() == null ? null : address(h.getErrorSource(), "errorSource"), ftp);
+  }
+
+  /** The engine's packet from a PacketHeader's fields (the two optional ones already converted). */
+  static Packet packet(long timeNanos, int flags, int length, int payloadLength, int tcpFlags, int seq, int ack,
+      int window, int options, int sackEdge, int icmpType, int icmpCode, IpAddress errorSource, String ftpLine) {
+    int attributes = (PacketFlags.has(flags, PacketFlags.CHECKSUM_BAD) ? Packet.CHECKSUM_BAD : 0)
+        | (PacketFlags.has(flags, PacketFlags.TRANSPORT_MALFORMED) ? Packet.MALFORMED : 0)
+        | (PacketFlags.has(flags, PacketFlags.PAYLOAD_ENDS_LINE) ? Packet.ENDS_LINE : 0);
+    Packet.IcmpError error = null;
+    if (PacketFlags.has(flags, PacketFlags.ICMP_ERROR)) {
+      error = new Packet.IcmpError(PacketFlags.has(flags, PacketFlags.INNER_FROM_HIGH),
+          !PacketFlags.has(flags, PacketFlags.INNER_NOT_TRACKABLE),
+          PacketFlags.has(flags, PacketFlags.ERROR_DESTINATION_MISMATCH), errorSource);
+    }
+    return new Packet(timeNanos, PacketFlags.has(flags, PacketFlags.FROM_HIGH), length, payloadLength, tcpFlags,
+        seq, ack, window,
         PacketFlags.has(options, PacketFlags.OPT_WSCALE) ? options & PacketFlags.WSCALE_MASK : -1,
         PacketFlags.has(options, PacketFlags.OPT_SACK_PERMITTED),
-        PacketFlags.has(options, PacketFlags.OPT_SACK) ? h.getSackEdge() & 0xffff_ffffL : Packet.NO_SACK,
-        h.getIcmpType(), h.getIcmpCode(), attributes, error, ftp);
+        PacketFlags.has(options, PacketFlags.OPT_SACK) ? sackEdge & 0xffff_ffffL : Packet.NO_SACK,
+        icmpType, icmpCode, attributes, error, ftpLine);
   }
 
   public static Verdict verdict(VerdictEvent v) {
@@ -121,5 +129,12 @@ public final class AvroMapping {
     byte[] bytes = new byte[b.remaining()];
     b.get(bytes);
     return IpAddress.ofBytes(bytes);
+  }
+
+  static IpAddress address(byte[] data, int offset, int length, String field) {
+    if (length != 4 && length != 16) {
+      throw new IllegalArgumentException(field + " has " + length + " bytes (expected 4 or 16)");
+    }
+    return IpAddress.ofBytes(data, offset, length);
   }
 }

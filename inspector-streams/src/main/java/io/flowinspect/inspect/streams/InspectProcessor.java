@@ -2,13 +2,12 @@ package io.flowinspect.inspect.streams;
 
 import io.flowinspect.inspect.Inspector;
 import io.flowinspect.inspect.engine.FlowKey;
+import io.flowinspect.inspect.engine.Packet;
 import io.flowinspect.inspect.engine.TrackerState;
 import io.flowinspect.inspect.output.AlertEvent;
 import io.flowinspect.inspect.output.FlowSummary;
 import io.flowinspect.inspect.output.InspectionSink;
 import io.flowinspect.inspect.output.VerdictEvent;
-import io.flowinspect.schemas.PacketBatch;
-import io.flowinspect.schemas.PacketHeader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -21,14 +20,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The thin adapter between Kafka Streams and the {@link Inspector}: loads nothing itself, hands
- * each packet of a batch to the engine over store-backed tables, forwards what the engine
+ * each packet of a batch to the engine over store-backed tables (connections through their
+ * decoded cache, {@link ConnectionCacheStore}), forwards what the engine
  * concludes, and lets stream time (packet time, never the wall clock) expire connections.
  */
-final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey, PacketBatch, Object, Object> {
+final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey, InspectBatch, Object, Object> {
   private final InspectorSettings settings;
   private ProcessorContext<Object, Object> context;
   private Inspector inspector;
-  private BatchCache connections;
   private long recordTimestamp;
   private final SensorWatermarks watermarks = new SensorWatermarks();
   private InspectorMetrics metrics;
@@ -40,15 +39,14 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
-    KeyValueStore<Bytes, byte[]> connectionStore = context.getStateStore(InspectorTopology.CONNECTIONS_STORE);
+    ConnectionCacheStore connections = context.getStateStore(InspectorTopology.CONNECTIONS_STORE);
     KeyValueStore<Bytes, byte[]> expectations = context.getStateStore(InspectorTopology.EXPECTATIONS_STORE);
     KeyValueStore<Bytes, byte[]> expiry = context.getStateStore(InspectorTopology.EXPIRY_STORE);
     KeyValueStore<Bytes, byte[]> unreplied = context.getStateStore(InspectorTopology.UNREPLIED_STORE);
     KeyValueStore<Bytes, byte[]> meta = context.getStateStore(InspectorTopology.META_STORE);
-    StoreTables tables = new StoreTables(connectionStore, expectations, expiry, unreplied, meta);
-    this.connections = new BatchCache(tables);
+    StoreTables tables = new StoreTables(expectations, expiry, unreplied, meta);
     inspector = new Inspector(settings.tracker(), settings.rules(),
-        new TrackerState(this.connections, tables, tables, tables, tables), new Forwarder());
+        new TrackerState(connections, tables, tables, tables, tables), new Forwarder());
     metrics = new InspectorMetrics(context.metrics(), Thread.currentThread().getName(), context.taskId().toString());
     metrics.connections(inspector.connections());
     context.schedule(settings.expiryInterval(), PunctuationType.STREAM_TIME, this::expireDue);
@@ -62,15 +60,19 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
   }
 
   @Override
-  public void process(Record<io.flowinspect.schemas.FlowKey, PacketBatch> record) {
+  public void process(Record<io.flowinspect.schemas.FlowKey, InspectBatch> record) {
     recordTimestamp = record.timestamp();
-    PacketBatch batch = record.value();
+    InspectBatch batch = record.value();
     if (batch == null) {
       return;
     }
-    watermarks.observe(batch.getSensor(), batch.getWatermarkNanos(), Duration.ofMillis(record.timestamp()).toNanos());
-    if (batch.getPackets().isEmpty()) {
-      return; // a heartbeat: it advanced stream time and its sensor's watermark, nothing more
+    watermarks.observe(batch.sensor(), batch.watermarkNanos(), Duration.ofMillis(record.timestamp()).toNanos());
+    if (batch.isHeartbeat()) {
+      return; // it advanced stream time and its sensor's watermark, nothing more
+    }
+    if (batch.problem() != null) {
+      deadLetter(record, batch.problem());
+      return;
     }
     FlowKey[] keys;
     try {
@@ -79,33 +81,31 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
       deadLetter(record, e.getMessage());
       return;
     }
-    for (PacketHeader h : batch.getPackets()) {
-      inspector.inspect(keys[h.getKeyIndex()], AvroMapping.packet(h));
+    Packet[] packets = batch.packets();
+    int[] keyIndex = batch.keyIndex();
+    for (int i = 0; i < packets.length; i++) {
+      inspector.inspect(keys[keyIndex[i]], packets[i]);
     }
-    connections.flush();
-    metrics.inspected(batch.getPackets().size(), inspector.connections());
+    metrics.inspected(packets.length, inspector.connections());
   }
 
-  /** The connections a batch names, checked before any packet is inspected, so a bad record changes nothing. */
-  private static FlowKey[] keysOf(io.flowinspect.schemas.FlowKey recordKey, PacketBatch batch) {
-    FlowKey[] keys;
-    if (batch.getKeys().isEmpty()) {
-      if (recordKey == null) {
-        throw new IllegalArgumentException("packets without a key: neither the record nor the batch names one");
-      }
-      keys = new FlowKey[] {AvroMapping.flowKey(recordKey)};
-    } else {
-      keys = new FlowKey[batch.getKeys().size()];
-      for (int i = 0; i < keys.length; i++) {
-        keys[i] = AvroMapping.flowKey(batch.getKeys().get(i));
+  /**
+   * The connections a batch names, checked before any packet is inspected, so a bad record changes
+   * nothing. The reader has checked a key list already; a batch without one names the record's key.
+   */
+  private static FlowKey[] keysOf(io.flowinspect.schemas.FlowKey recordKey, InspectBatch batch) {
+    if (batch.keys().length > 0) {
+      return batch.keys();
+    }
+    if (recordKey == null) {
+      throw new IllegalArgumentException("packets without a key: neither the record nor the batch names one");
+    }
+    for (int index : batch.keyIndex()) {
+      if (index != 0) {
+        throw new IllegalArgumentException("packet names key " + index + " of 1");
       }
     }
-    for (PacketHeader h : batch.getPackets()) {
-      if (h.getKeyIndex() < 0 || h.getKeyIndex() >= keys.length) {
-        throw new IllegalArgumentException("packet names key " + h.getKeyIndex() + " of " + keys.length);
-      }
-    }
-    return keys;
+    return new FlowKey[] {AvroMapping.flowKey(recordKey)};
   }
 
   /**
@@ -117,16 +117,16 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
     recordTimestamp = streamTimeMillis;
     long now = watermarks.safeTime(Duration.ofMillis(streamTimeMillis).toNanos());
     inspector.advanceTo(now, settings.expiryBudget());
-    connections.flush();
     metrics.connections(inspector.connections());
     metrics.expiryRan(System.nanoTime() - started);
   }
 
-  private void deadLetter(Record<io.flowinspect.schemas.FlowKey, PacketBatch> record, String reason) {
-    // The dead-letter topic keeps the record as it was written, with the reason in a header.
+  private void deadLetter(Record<io.flowinspect.schemas.FlowKey, InspectBatch> record, String reason) {
+    // The dead-letter topic keeps the value as it was written (the key as the agent's serde writes
+    // it), with the reason in a header.
     String topic = settings.topics().packets().name();
     byte[] key = settings.topics().packets().keySerde().serializer().serialize(topic, record.key());
-    byte[] value = settings.topics().packets().valueSerde().serializer().serialize(topic, record.value());
+    byte[] value = record.value().raw();
     RecordHeaders headers = new RecordHeaders();
     headers.add("flowinspect.error", reason.getBytes(StandardCharsets.UTF_8));
     headers.add("flowinspect.source.topic", topic.getBytes(StandardCharsets.UTF_8));

@@ -6,11 +6,14 @@ import io.flowinspect.schemas.Topics;
 import java.time.Duration;
 
 /**
- * What the topology needs to be built: topics, the engine's configuration, the rule set, and how
- * often and how much to expire per punctuation.
+ * What the topology needs to be built: topics, the engine's configuration, the rule set, how
+ * often and how much to expire per punctuation, and how many connections each task keeps decoded
+ * in memory between commits ({@link ConnectionCacheStore}).
  */
 public record InspectorSettings(Topics topics, TrackerConfig tracker, RuleSet rules, Duration expiryInterval,
-    int expiryBudget) {
+    int expiryBudget, int connectionCache) {
+  /** About 20 MiB of heap per task (a cached TCP connection with its history is ~400 bytes). */
+  public static final int DEFAULT_CONNECTION_CACHE = 50_000;
 
   public InspectorSettings {
     if (expiryInterval.isNegative() || expiryInterval.isZero()) {
@@ -19,26 +22,33 @@ public record InspectorSettings(Topics topics, TrackerConfig tracker, RuleSet ru
     if (expiryBudget < 1) {
       throw new IllegalArgumentException("expiry budget must be at least 1: " + expiryBudget);
     }
+    if (connectionCache < 1) {
+      throw new IllegalArgumentException("connection cache must hold at least 1 connection: " + connectionCache);
+    }
   }
 
   public static InspectorSettings defaults() {
     return new InspectorSettings(Topics.defaults(), TrackerConfig.defaults(), RuleSet.privateNetworksAsHome(),
-        Duration.ofSeconds(1), 10_000);
+        Duration.ofSeconds(1), 10_000, DEFAULT_CONNECTION_CACHE);
   }
 
   public InspectorSettings withRules(RuleSet value) {
-    return new InspectorSettings(topics, tracker, value, expiryInterval, expiryBudget);
+    return new InspectorSettings(topics, tracker, value, expiryInterval, expiryBudget, connectionCache);
   }
 
   public InspectorSettings withTracker(TrackerConfig value) {
-    return new InspectorSettings(topics, value, rules, expiryInterval, expiryBudget);
+    return new InspectorSettings(topics, value, rules, expiryInterval, expiryBudget, connectionCache);
   }
 
   public InspectorSettings withExpiryBudget(int value) {
-    return new InspectorSettings(topics, tracker, rules, expiryInterval, value);
+    return new InspectorSettings(topics, tracker, rules, expiryInterval, value, connectionCache);
   }
 
   public InspectorSettings withTopics(Topics value) {
-    return new InspectorSettings(value, tracker, rules, expiryInterval, expiryBudget);
+    return new InspectorSettings(value, tracker, rules, expiryInterval, expiryBudget, connectionCache);
+  }
+
+  public InspectorSettings withConnectionCache(int value) {
+    return new InspectorSettings(topics, tracker, rules, expiryInterval, expiryBudget, value);
   }
 }

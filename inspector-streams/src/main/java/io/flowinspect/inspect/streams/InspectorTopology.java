@@ -34,13 +34,16 @@ public final class InspectorTopology {
   public static Topology build(InspectorSettings settings) {
     var t = settings.topics();
     Topology topology = new Topology();
-    topology.addSource(SOURCE, t.packets().keySerde().deserializer(), t.packets().valueSerde().deserializer(),
-        t.packets().name());
+    topology.addSource(SOURCE, t.packets().keySerde().deserializer(),
+        new PacketBatchReader(t.packets().valueSerde().deserializer()), t.packets().name());
     topology.addProcessor(PROCESSOR, () -> new InspectProcessor(settings), SOURCE);
-    // Every store sits behind Kafka Streams' record cache: a connection written by many batches
-    // between two commits reaches RocksDB and its changelog once, and its next batch reads it from
-    // memory. The cache holds encoded bytes, so what survives a crash is exactly what a commit wrote.
-    for (String store : List.of(CONNECTIONS_STORE, EXPECTATIONS_STORE, EXPIRY_STORE, UNREPLIED_STORE, META_STORE)) {
+    // Connections, touched by every packet, are cached decoded by their own store, which writes them
+    // to RocksDB and the changelog when pushed out and at every commit. The other stores change once
+    // or twice per connection and sit behind Kafka Streams' record cache. Either way a connection
+    // written by many batches between two commits reaches RocksDB and its changelog once, and what
+    // survives a crash is exactly what a commit wrote.
+    topology.addStateStore(new ConnectionCacheStoreBuilder(CONNECTIONS_STORE, settings.connectionCache()), PROCESSOR);
+    for (String store : List.of(EXPECTATIONS_STORE, EXPIRY_STORE, UNREPLIED_STORE, META_STORE)) {
       topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.Bytes(),
           Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
     }

@@ -1,7 +1,5 @@
 package io.flowinspect.inspect.streams;
 
-import io.flowinspect.inspect.engine.Conn;
-import io.flowinspect.inspect.engine.ConnectionTable;
 import io.flowinspect.inspect.engine.Expectation;
 import io.flowinspect.inspect.engine.ExpectationTable;
 import io.flowinspect.inspect.engine.ExpiryIndex;
@@ -15,24 +13,23 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The engine's tables over Kafka Streams key-value stores (RocksDB, changelogged). The expiry
+ * The engine's tables over Kafka Streams key-value stores (RocksDB, changelogged), all but the
+ * connections themselves ({@link ConnectionCacheStore}). The expiry
  * index is keyed by the big-endian deadline followed by the flow key, so a range scan from the
  * start up to "now" visits exactly the entries that are due and stops at the first that is not;
  * the unreplied index likewise by opening time, so that its first entry is the oldest.
  */
-final class StoreTables implements ConnectionTable, ExpectationTable, ExpiryIndex, UnrepliedIndex, TrackerMeta {
+final class StoreTables implements ExpectationTable, ExpiryIndex, UnrepliedIndex, TrackerMeta {
   private static final byte[] EMPTY = new byte[0];
   private static final Bytes CONNECTION_COUNT = Bytes.wrap("connections".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
-  private final KeyValueStore<Bytes, byte[]> connections;
   private final KeyValueStore<Bytes, byte[]> expectations;
   private final KeyValueStore<Bytes, byte[]> expiry;
   private final KeyValueStore<Bytes, byte[]> unreplied;
   private final KeyValueStore<Bytes, byte[]> meta;
 
-  StoreTables(KeyValueStore<Bytes, byte[]> connections, KeyValueStore<Bytes, byte[]> expectations,
-      KeyValueStore<Bytes, byte[]> expiry, KeyValueStore<Bytes, byte[]> unreplied, KeyValueStore<Bytes, byte[]> meta) {
-    this.connections = connections;
+  StoreTables(KeyValueStore<Bytes, byte[]> expectations, KeyValueStore<Bytes, byte[]> expiry,
+      KeyValueStore<Bytes, byte[]> unreplied, KeyValueStore<Bytes, byte[]> meta) {
     this.expectations = expectations;
     this.expiry = expiry;
     this.unreplied = unreplied;
@@ -72,22 +69,6 @@ final class StoreTables implements ConnectionTable, ExpectationTable, ExpiryInde
   @Override
   public void connectionCount(long value) {
     meta.put(CONNECTION_COUNT, ByteBuffer.allocate(8).putLong(value).array());
-  }
-
-  @Override
-  public Conn get(FlowKey key) {
-    byte[] v = connections.get(Bytes.wrap(StateCodec.encode(key)));
-    return v == null ? null : StateCodec.decodeConn(v);
-  }
-
-  @Override
-  public void put(FlowKey key, Conn conn) {
-    connections.put(Bytes.wrap(StateCodec.encode(key)), StateCodec.encode(conn));
-  }
-
-  @Override
-  public void remove(FlowKey key) {
-    connections.delete(Bytes.wrap(StateCodec.encode(key)));
   }
 
   @Override

@@ -1,0 +1,250 @@
+package io.flowinspect.inspect.streams;
+
+import static io.flowinspect.inspect.streams.TopologyHarness.SECOND;
+import static io.flowinspect.inspect.streams.TopologyHarness.SYN;
+import static io.flowinspect.inspect.streams.TopologyHarness.T0;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowinspect.inspect.Inspector;
+import io.flowinspect.inspect.engine.CtState;
+import io.flowinspect.inspect.engine.FlowKey;
+import io.flowinspect.inspect.engine.InMemoryState;
+import io.flowinspect.inspect.engine.IpAddress;
+import io.flowinspect.inspect.engine.StateCodec;
+import io.flowinspect.inspect.engine.TrackerConfig;
+import io.flowinspect.inspect.engine.TrackerState;
+import io.flowinspect.inspect.output.AlertEvent;
+import io.flowinspect.inspect.output.FlowSummary;
+import io.flowinspect.inspect.output.InspectionSink;
+import io.flowinspect.inspect.output.VerdictEvent;
+import io.flowinspect.inspect.policy.RuleSet;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The decoded connection cache over a real (in-memory) Kafka Streams store, driven by the engine
+ * itself, and once through the production topology to hold Kafka Streams to flushing it at commit.
+ */
+class ConnectionCacheStoreTest {
+  private static final int UDP = 17;
+
+  @TempDir Path stateDir;
+
+  /** The store below, with every write it receives recorded as "put key" / "delete key". */
+  private final List<String> writesBelow = new ArrayList<>();
+  private KeyValueStore<Bytes, byte[]> below;
+
+  private ConnectionCacheStore cache(int capacity) {
+    KeyValueStore<Bytes, byte[]> memory = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(
+        InspectorTopology.CONNECTIONS_STORE), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
+    below = recording(memory);
+    ConnectionCacheStore store = new ConnectionCacheStore(below, capacity);
+    store.init(new MockProcessorContext<>().getStateStoreContext(), store);
+    return store;
+  }
+
+  private static Inspector inspector(ConnectionCacheStore connections) {
+    InMemoryState rest = new InMemoryState();
+    return new Inspector(TrackerConfig.defaults(), RuleSet.privateNetworksAsHome(),
+        new TrackerState(connections, rest, rest, rest, rest), new IgnoringSink());
+  }
+
+  @Test
+  void aConnectionChangedByManyPacketsReachesTheStoreBelowOnceWhenTheCacheIsFlushed() {
+    ConnectionCacheStore store = cache(100);
+    Inspector engine = inspector(store);
+    FlowKey dns = udpKey(1);
+
+    for (int i = 0; i < 10; i++) {
+      engine.inspect(dns, udp(i, i % 2 == 1));
+    }
+    assertThat(writesBelow).isEmpty();
+    store.flushCache();
+
+    assertThat(writesBelow).containsExactly("put " + dns);
+    assertThat(below.get(Bytes.wrap(StateCodec.encode(dns)))).isEqualTo(StateCodec.encode(store.get(dns)));
+  }
+
+  @Test
+  void aConnectionPushedOutOfTheCacheIsWrittenAndReadBackWithItsState() {
+    ConnectionCacheStore store = cache(2);
+    Inspector engine = inspector(store);
+    FlowKey first = udpKey(1);
+
+    engine.inspect(first, udp(0, false));
+    engine.inspect(udpKey(2), udp(1, false));
+    engine.inspect(udpKey(3), udp(2, false)); // three connections, room for two: the first goes below
+
+    assertThat(writesBelow).containsExactly("put " + first);
+    assertThat(engine.inspect(first, udp(3, true)).state())
+        .as("the reply finds the connection read back from below").isEqualTo(CtState.ESTABLISHED);
+    assertThat(store.cached()).isEqualTo(2);
+  }
+
+  @Test
+  void aConnectionBornAndGoneBetweenTwoFlushesNeverReachesTheStoreBelow() {
+    ConnectionCacheStore store = cache(100);
+    Inspector engine = inspector(store);
+    FlowKey dns = udpKey(1);
+
+    engine.inspect(dns, udp(0, false));
+    engine.advanceTo(T0 + 31 * SECOND, Integer.MAX_VALUE); // UDP unreplied times out after 30 s
+    assertThat(store.get(dns)).isNull();
+    store.flushCache();
+
+    assertThat(writesBelow).isEmpty();
+  }
+
+  @Test
+  void aConnectionThatWasBelowIsDeletedThereWhenItEnds() {
+    ConnectionCacheStore store = cache(100);
+    Inspector engine = inspector(store);
+    FlowKey dns = udpKey(1);
+    engine.inspect(dns, udp(0, false));
+    store.flushCache();
+
+    engine.advanceTo(T0 + 31 * SECOND, Integer.MAX_VALUE);
+    store.flushCache();
+
+    assertThat(writesBelow).containsExactly("put " + dns, "delete " + dns);
+    assertThat(below.get(Bytes.wrap(StateCodec.encode(dns)))).isNull();
+  }
+
+  @Test
+  void whileTheCacheHoldsEveryConnectionANewOneCostsNoReadBelow() {
+    ConnectionCacheStore store = cache(100);
+    Inspector engine = inspector(store);
+
+    for (int client = 1; client <= 50; client++) {
+      engine.inspect(udpKey(client), udp(client, false));
+    }
+
+    assertThat(store.readsBelow()).isZero();
+  }
+
+  @Test
+  void onceAStoredConnectionIsPushedOutNewOnesAreLookedUpBelow() {
+    ConnectionCacheStore store = cache(2);
+    Inspector engine = inspector(store);
+    engine.inspect(udpKey(1), udp(0, false));
+    engine.inspect(udpKey(2), udp(0, false));
+    assertThat(store.readsBelow()).isZero();
+
+    engine.inspect(udpKey(3), udp(0, false)); // pushes the first out, into the store below
+    engine.inspect(udpKey(4), udp(0, false)); // a new key might now be below
+
+    assertThat(store.readsBelow()).isEqualTo(1);
+  }
+
+  @Test
+  void connectionsAlreadyBelowAreReadOnceWhenTheyAllFitAndThenServedFromMemory() {
+    ConnectionCacheStore first = cache(100);
+    inspector(first).inspect(udpKey(1), udp(0, false));
+    first.flushCache();
+    KeyValueStore<Bytes, byte[]> kept = below;
+    byte[] stored = kept.get(Bytes.wrap(StateCodec.encode(udpKey(1))));
+    ConnectionCacheStore restarted = cache(100);
+    below.put(Bytes.wrap(StateCodec.encode(udpKey(1))), stored); // as a restore from the changelog would
+    writesBelow.clear();
+    Inspector engine = inspector(restarted);
+
+    assertThat(engine.inspect(udpKey(1), udp(1, true)).state()).isEqualTo(CtState.ESTABLISHED);
+    engine.inspect(udpKey(2), udp(1, false));
+
+    assertThat(restarted.readsBelow()).isZero();
+  }
+
+  @Test
+  void clearingTheCacheForgetsWhatWasNotWritten() {
+    ConnectionCacheStore store = cache(100);
+    Inspector engine = inspector(store);
+    FlowKey kept = udpKey(1);
+    FlowKey lost = udpKey(2);
+    engine.inspect(kept, udp(0, false));
+    store.flushCache();
+    engine.inspect(lost, udp(1, false));
+    engine.inspect(kept, udp(2, true));
+
+    store.clearCache();
+
+    assertThat(store.get(lost)).isNull();
+    assertThat(store.get(kept).replyPackets()).as("as the last flush left it").isZero();
+  }
+
+  @Test
+  void closingWritesWhatIsStillCached() {
+    ConnectionCacheStore store = cache(100);
+    FlowKey dns = udpKey(1);
+    inspector(store).inspect(dns, udp(0, false));
+
+    store.close();
+
+    assertThat(writesBelow).containsExactly("put " + dns);
+  }
+
+  @Test
+  void kafkaStreamsFlushesTheCacheWhenItCommits() {
+    // The topology test driver commits after every record, through the same task code as a real
+    // application: the connection must be in the changelog then, though it is still cached.
+    try (TopologyHarness t = new TopologyHarness(InspectorSettings.defaults(), stateDir)) {
+      var changelog = t.driver.createOutputTopic("topology-test-" + InspectorTopology.CONNECTIONS_STORE
+          + "-changelog", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
+      var key = TopologyHarness.tcpKey("10.0.0.1", 40000, "198.51.100.7", 443);
+
+      t.send(key, TopologyHarness.tcp(T0, false, SYN, 1000, 0));
+
+      var written = changelog.readRecordsToList();
+      assertThat(written).hasSize(1);
+      ConnectionCacheStore store = (ConnectionCacheStore) t.driver.getStateStore(InspectorTopology.CONNECTIONS_STORE);
+      FlowKey engineKey = AvroMapping.flowKey(key);
+      assertThat(written.get(0).value()).isEqualTo(StateCodec.encode(store.get(engineKey)));
+    }
+  }
+
+  private static FlowKey udpKey(int client) {
+    return FlowKey.of(0, UDP, IpAddress.parse("10.0.0." + client), 40000, IpAddress.parse("198.51.100.53"), 53);
+  }
+
+  /** A DNS-sized datagram at {@code second} seconds, from the server when {@code fromServer}. */
+  private static io.flowinspect.inspect.engine.Packet udp(int second, boolean fromServer) {
+    return AvroMapping.packet(TopologyHarness.udp(T0 + second * SECOND, fromServer, 40));
+  }
+
+  @SuppressWarnings("unchecked")
+  private KeyValueStore<Bytes, byte[]> recording(KeyValueStore<Bytes, byte[]> target) {
+    return (KeyValueStore<Bytes, byte[]>) Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {KeyValueStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("put") || method.getName().equals("delete")) {
+            Bytes k = (Bytes) args[0];
+            boolean delete = method.getName().equals("delete") || args[1] == null;
+            writesBelow.add((delete ? "delete " : "put ") + StateCodec.decodeKey(k.get()));
+          }
+          try {
+            return method.invoke(target, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
+  }
+
+  private static final class IgnoringSink implements InspectionSink {
+    @Override
+    public void verdict(FlowKey key, VerdictEvent verdict) {}
+
+    @Override
+    public void alert(FlowKey key, AlertEvent alert) {}
+
+    @Override
+    public void flowEnded(FlowKey key, FlowSummary flow) {}
+  }
+}
