@@ -82,6 +82,9 @@ final class BenchCommand implements Callable<Integer> {
   @Mixin
   EngineOptions engine = new EngineOptions();
 
+  @Mixin
+  ConnectionCacheOption cache = new ConnectionCacheOption();
+
   @Override
   public Integer call() throws Exception {
     if (!batch.equals("on") && !batch.equals("off")) {
@@ -98,8 +101,8 @@ final class BenchCommand implements Callable<Integer> {
         System.err.println("generating " + spec);
         workload = Workload.synthesize(spec, generated);
       }
-      InspectorSettings settings = InspectorSettings.defaults().withTracker(engine.tracker())
-          .withRules(engine.ruleSet());
+      InspectorSettings settings = cache.applyTo(InspectorSettings.defaults().withTracker(engine.tracker())
+          .withRules(engine.ruleSet()));
       BenchOptions options = new BenchOptions(workload, settings, batch.equals("on"), guarantee, threads,
           partitions == null ? Math.max(2, threads) : partitions, !noBaselines, noLatency ? 0 : latencyRate,
           latencyPackets, expireAll, Home.dir(), streamsConfig);

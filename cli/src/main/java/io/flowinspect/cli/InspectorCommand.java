@@ -45,6 +45,9 @@ final class InspectorCommand implements Callable<Integer> {
   @Mixin
   EngineOptions engine = new EngineOptions();
 
+  @Mixin
+  ConnectionCacheOption cache = new ConnectionCacheOption();
+
   @Override
   public Integer call() throws Exception {
     if (!guarantee.equals(StreamsConfig.AT_LEAST_ONCE) && !guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) {
@@ -57,8 +60,8 @@ final class InspectorCommand implements Callable<Integer> {
     if (stateDir != null) {
       overrides.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     }
-    InspectorSettings settings = InspectorSettings.defaults().withTopics(topics).withTracker(engine.tracker())
-        .withRules(engine.ruleSet());
+    InspectorSettings settings = cache.applyTo(InspectorSettings.defaults().withTopics(topics)
+        .withTracker(engine.tracker()).withRules(engine.ruleSet()));
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "flowinspect-shutdown"));
     try (InspectorRunner runner = new InspectorRunner(settings,

@@ -50,6 +50,26 @@ public record FlowKey(
     return high ? highPort : lowPort;
   }
 
+  /**
+   * Written out rather than the record's generated one: every packet looks its connection up in a
+   * hash map by this key, and the generated method combines the nine fields through method handles.
+   */
+  @Override
+  public int hashCode() {
+    long h = lowLo * 0x9E37_79B9_7F4A_7C15L + highLo * 0xC2B2_AE3D_27D4_EB4FL + lowHi * 0x1656_67B1_9E37_79F9L
+        + highHi * 0x27D4_EB2F_1656_67C5L;
+    h += ((long) lowPort << 32 | (highPort & 0xffff_ffffL)) * 0x9E37_79B9_7F4A_7C15L;
+    h += ((long) zone << 32 | protocol << 1 | (ipv6 ? 1 : 0)) * 0xC2B2_AE3D_27D4_EB4FL;
+    return (int) (h ^ (h >>> 32));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof FlowKey k && lowLo == k.lowLo && highLo == k.highLo && lowPort == k.lowPort
+        && highPort == k.highPort && lowHi == k.lowHi && highHi == k.highHi && protocol == k.protocol
+        && zone == k.zone && ipv6 == k.ipv6;
+  }
+
   @Override
   public String toString() {
     return Protocols.name(protocol, ipv6) + " " + lowAddress() + ":" + lowPort + " <> " + highAddress() + ":" + highPort

@@ -28,6 +28,7 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
   private final InspectorSettings settings;
   private ProcessorContext<Object, Object> context;
   private Inspector inspector;
+  private ConnectionCacheStore connections;
   private long recordTimestamp;
   private final SensorWatermarks watermarks = new SensorWatermarks();
   private InspectorMetrics metrics;
@@ -39,7 +40,7 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
   @Override
   public void init(ProcessorContext<Object, Object> context) {
     this.context = context;
-    ConnectionCacheStore connections = context.getStateStore(InspectorTopology.CONNECTIONS_STORE);
+    connections = context.getStateStore(InspectorTopology.CONNECTIONS_STORE);
     KeyValueStore<Bytes, byte[]> expectations = context.getStateStore(InspectorTopology.EXPECTATIONS_STORE);
     KeyValueStore<Bytes, byte[]> expiry = context.getStateStore(InspectorTopology.EXPIRY_STORE);
     KeyValueStore<Bytes, byte[]> unreplied = context.getStateStore(InspectorTopology.UNREPLIED_STORE);
@@ -86,7 +87,7 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
     for (int i = 0; i < packets.length; i++) {
       inspector.inspect(keys[keyIndex[i]], packets[i]);
     }
-    metrics.inspected(packets.length, inspector.connections());
+    metrics.inspected(packets.length, inspector.connections(), connections.readsBelow());
   }
 
   /**

@@ -19,11 +19,13 @@ final class InspectorMetrics implements AutoCloseable {
   static final String CONNECTIONS = "connections";
   static final String PACKETS_TOTAL = "packets-total";
   static final String EXPIRY_LONGEST_MS = "expiry-longest-ms";
+  static final String STORE_READS_TOTAL = "connection-store-reads-total";
 
   private final StreamsMetrics metrics;
   private final Sensor connections;
   private final Sensor packets;
   private final Sensor expiry;
+  private final Sensor storeReads;
   private double longestExpiryMillis;
 
   InspectorMetrics(StreamsMetrics metrics, String threadName, String taskId) {
@@ -37,6 +39,9 @@ final class InspectorMetrics implements AutoCloseable {
     expiry = metrics.addSensor(prefix + EXPIRY_LONGEST_MS, Sensor.RecordingLevel.INFO);
     expiry.add(new MetricName(EXPIRY_LONGEST_MS, GROUP, "Longest expiry punctuation of this task, ms", tags),
         new Value());
+    storeReads = metrics.addSensor(prefix + STORE_READS_TOTAL, Sensor.RecordingLevel.INFO);
+    storeReads.add(new MetricName(STORE_READS_TOTAL, GROUP,
+        "Connection lookups that missed the decoded cache and read RocksDB", tags), new Value());
   }
 
   void expiryRan(long nanos) {
@@ -44,9 +49,10 @@ final class InspectorMetrics implements AutoCloseable {
     expiry.record(longestExpiryMillis);
   }
 
-  void inspected(int packetCount, long connectionCount) {
+  void inspected(int packetCount, long connectionCount, long storeReadsSoFar) {
     packets.record(packetCount);
     connections.record(connectionCount);
+    storeReads.record(storeReadsSoFar);
   }
 
   void connections(long connectionCount) {
@@ -58,5 +64,6 @@ final class InspectorMetrics implements AutoCloseable {
     metrics.removeSensor(connections);
     metrics.removeSensor(packets);
     metrics.removeSensor(expiry);
+    metrics.removeSensor(storeReads);
   }
 }

@@ -1,9 +1,7 @@
 package io.flowinspect.inspect.streams;
 
 import java.util.List;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The inspector's topology, built by the same function for production and for tests:
@@ -28,6 +26,8 @@ public final class InspectorTopology {
   static final String ALERTS_SINK = "alerts";
   static final String FLOWS_SINK = "flows";
   static final String DEAD_LETTER_SINK = "dead-letters";
+  /** Writes a small store holds back before writing them below anyway (bounds its memory, ~100 B each). */
+  static final int WRITE_BEHIND_LIMIT = 100_000;
 
   private InspectorTopology() {}
 
@@ -37,15 +37,24 @@ public final class InspectorTopology {
     topology.addSource(SOURCE, t.packets().keySerde().deserializer(),
         new PacketBatchReader(t.packets().valueSerde().deserializer()), t.packets().name());
     topology.addProcessor(PROCESSOR, () -> new InspectProcessor(settings), SOURCE);
-    // Connections, touched by every packet, are cached decoded by their own store, which writes them
-    // to RocksDB and the changelog when pushed out and at every commit. The other stores change once
-    // or twice per connection and sit behind Kafka Streams' record cache. Either way a connection
-    // written by many batches between two commits reaches RocksDB and its changelog once, and what
-    // survives a crash is exactly what a commit wrote.
-    topology.addStateStore(new ConnectionCacheStoreBuilder(CONNECTIONS_STORE, settings.connectionCache()), PROCESSOR);
-    for (String store : List.of(EXPECTATIONS_STORE, EXPIRY_STORE, UNREPLIED_STORE, META_STORE)) {
-      topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.Bytes(),
-          Serdes.ByteArray()).withCachingEnabled(), PROCESSOR);
+    // Connections, touched by every packet, are cached decoded by their own store; the other stores,
+    // written once or twice per connection, hold their writes back in a hash map. Both write to
+    // RocksDB and the changelog when Kafka Streams commits (and the first also when it pushes a
+    // connection out, the second before a scan), so a connection changed by many batches between
+    // two commits reaches RocksDB and its changelog once, and what survives a crash is exactly what
+    // a commit wrote. Neither needs Kafka Streams' record cache, which orders its entries by key
+    // bytes in a TreeMap at a cost these stores do not need to pay.
+    topology.addStateStore(new WrappingStoreBuilder<>(CONNECTIONS_STORE,
+        below -> new ConnectionCacheStore(below, settings.connectionCache())), PROCESSOR);
+    // Index keys name a connection and a time and are written once; an expectation or a counter
+    // may be put again over a value that is already below.
+    for (String store : List.of(EXPIRY_STORE, UNREPLIED_STORE)) {
+      topology.addStateStore(new WrappingStoreBuilder<>(store,
+          below -> new WriteBehindStore(below, WRITE_BEHIND_LIMIT, true)), PROCESSOR);
+    }
+    for (String store : List.of(EXPECTATIONS_STORE, META_STORE)) {
+      topology.addStateStore(new WrappingStoreBuilder<>(store,
+          below -> new WriteBehindStore(below, WRITE_BEHIND_LIMIT, false)), PROCESSOR);
     }
     topology.addSink(VERDICTS_SINK, t.verdicts().name(), t.verdicts().keySerde().serializer(),
         t.verdicts().valueSerde().serializer(), PROCESSOR);

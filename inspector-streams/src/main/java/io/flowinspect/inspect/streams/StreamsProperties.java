@@ -28,7 +28,11 @@ public final class StreamsProperties {
     // store (see BoundedRocksDb); without it memory grows with every partition assigned.
     p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class.getName());
     p.put(StreamsConfig.producerPrefix("linger.ms"), "5");
-    p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
+    // No compression (Kafka's default) for what the inspector writes. With lz4 the producer
+    // allocates a 64 KiB block buffer and a 64 KiB output buffer for every batch, and against one
+    // broker it drains every partition's batch whenever any is due, so batches stay small: 13 % of
+    // the stream thread went to creating them (JFR, default benchmark). The inspector's output is
+    // a few records per connection; the packets topic, the large one, is compressed by the agent.
     p.putAll(overrides);
     if ("".equals(p.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG))) {
       p.remove(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG); // asked for Kafka Streams' own settings

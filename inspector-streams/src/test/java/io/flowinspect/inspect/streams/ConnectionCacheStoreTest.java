@@ -18,16 +18,12 @@ import io.flowinspect.inspect.output.FlowSummary;
 import io.flowinspect.inspect.output.InspectionSink;
 import io.flowinspect.inspect.output.VerdictEvent;
 import io.flowinspect.inspect.policy.RuleSet;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,13 +37,14 @@ class ConnectionCacheStoreTest {
   @TempDir Path stateDir;
 
   /** The store below, with every write it receives recorded as "put key" / "delete key". */
-  private final List<String> writesBelow = new ArrayList<>();
+  private List<String> writesBelow;
   private KeyValueStore<Bytes, byte[]> below;
 
   private ConnectionCacheStore cache(int capacity) {
-    KeyValueStore<Bytes, byte[]> memory = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(
-        InspectorTopology.CONNECTIONS_STORE), Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled().build();
-    below = recording(memory);
+    RecordingStore recording = new RecordingStore(InspectorTopology.CONNECTIONS_STORE,
+        k -> StateCodec.decodeKey(k.get()).toString());
+    below = recording.store;
+    writesBelow = recording.writes;
     ConnectionCacheStore store = new ConnectionCacheStore(below, capacity);
     store.init(new MockProcessorContext<>().getStateStoreContext(), store);
     return store;
@@ -218,23 +215,6 @@ class ConnectionCacheStoreTest {
   /** A DNS-sized datagram at {@code second} seconds, from the server when {@code fromServer}. */
   private static io.flowinspect.inspect.engine.Packet udp(int second, boolean fromServer) {
     return AvroMapping.packet(TopologyHarness.udp(T0 + second * SECOND, fromServer, 40));
-  }
-
-  @SuppressWarnings("unchecked")
-  private KeyValueStore<Bytes, byte[]> recording(KeyValueStore<Bytes, byte[]> target) {
-    return (KeyValueStore<Bytes, byte[]>) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {KeyValueStore.class}, (proxy, method, args) -> {
-          if (method.getName().equals("put") || method.getName().equals("delete")) {
-            Bytes k = (Bytes) args[0];
-            boolean delete = method.getName().equals("delete") || args[1] == null;
-            writesBelow.add((delete ? "delete " : "put ") + StateCodec.decodeKey(k.get()));
-          }
-          try {
-            return method.invoke(target, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
   }
 
   private static final class IgnoringSink implements InspectionSink {
