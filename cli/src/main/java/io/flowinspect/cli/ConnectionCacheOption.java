@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 final class ConnectionCacheOption {
   @Option(names = "--connection-cache", paramLabel = "N",
       defaultValue = "" + InspectorSettings.DEFAULT_CONNECTION_CACHE,
-      description = "Connections each task keeps decoded in memory between commits (about 400 bytes each). "
+      description = "Connections each task keeps decoded in memory between commits (about 650 bytes of heap each). "
           + "Default: ${DEFAULT-VALUE}.")
   int connectionCache;
 

@@ -110,17 +110,26 @@ public final class EndToEndBench {
 
       log.accept("inspector: working through the backlog");
       CatchUp inspected;
-      BenchResult.Expiry expiry = null;
-      try (InspectorRunner inspector = new InspectorRunner(settings, streams).start(START_TIMEOUT)) {
+      long tracked;
+      InspectorRunner inspector = new InspectorRunner(settings, streams).start(START_TIMEOUT);
+      try {
         inspected = CatchUp.await(inspector::recordsProcessed, agent.publisher().recordsSent(),
             inspector::connectionsTracked, new StreamThreadCpu("bench-inspector"), RUN_TIMEOUT, inspector::failure);
+        tracked = inspector.connectionsTracked();
         log.accept(String.format("inspector: %.0f packets/s, %,d connections tracked",
             inspected.perSecond() * packetsPerRecord(agent), inspected.peakGauge()));
-        if (options.expireAll()) {
-          expiry = expireEverything(bootstrap, topics, inspector, agent.lastPacketNanos());
+      } finally {
+        inspector.closeLeavingGroup();
+      }
+      // Measured with the table full and every change written: closing commits, which writes the
+      // inspector's caches to RocksDB, and Kafka Streams flushes RocksDB's memtables to files.
+      long rocksDb = Trees.size(work.resolve("state"));
+      BenchResult.Expiry expiry = null;
+      if (options.expireAll()) {
+        try (InspectorRunner expiring = new InspectorRunner(settings, streams).start(START_TIMEOUT)) {
+          expiry = expireEverything(bootstrap, topics, expiring, tracked, agent.lastPacketNanos());
         }
       }
-      long rocksDb = Trees.size(work.resolve("state"));
 
       double baselineRps = Double.NaN;
       double baselineRpsPerCpu = Double.NaN;
@@ -170,9 +179,17 @@ public final class EndToEndBench {
   }
 
   /** Moves the clock past every timeout and waits for the table to empty; times the punctuations. */
+  /** Expires the whole table of a freshly started inspector that took over {@code connections}. */
   private BenchResult.Expiry expireEverything(String bootstrap, Topics topics, InspectorRunner inspector,
-      long lastPacketNanos) throws InterruptedException {
-    long connections = inspector.connectionsTracked();
+      long connections, long lastPacketNanos) throws InterruptedException {
+    long waitUntil = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (inspector.connectionsTracked() != connections) { // its tasks report their tables once running
+      if (System.nanoTime() > waitUntil) {
+        throw new IllegalStateException("the inspector restarted with " + inspector.connectionsTracked()
+            + " connections, not " + connections);
+      }
+      Thread.sleep(50);
+    }
     log.accept(String.format("expiry: moving the clock past every timeout to expire %,d connections", connections));
     long start = System.nanoTime();
     try (PacketPublisher p = PacketPublisher.connect(bootstrap, topics, PublisherOptions.defaults(SENSOR),

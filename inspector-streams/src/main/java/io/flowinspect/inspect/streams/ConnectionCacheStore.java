@@ -4,7 +4,9 @@ import io.flowinspect.inspect.engine.Conn;
 import io.flowinspect.inspect.engine.ConnectionTable;
 import io.flowinspect.inspect.engine.FlowKey;
 import io.flowinspect.inspect.engine.StateCodec;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
@@ -190,7 +192,9 @@ final class ConnectionCacheStore extends WrappedStateStore<KeyValueStore<Bytes, 
     return true;
   }
 
+  /** Writes every changed connection below in one batch (one RocksDB write batch, then the changelog). */
   private void writeChanged() {
+    List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>();
     Iterator<Map.Entry<FlowKey, Slot>> it = slots.entrySet().iterator();
     while (it.hasNext()) {
       Map.Entry<FlowKey, Slot> e = it.next();
@@ -198,10 +202,19 @@ final class ConnectionCacheStore extends WrappedStateStore<KeyValueStore<Bytes, 
       if (!s.dirty) {
         continue;
       }
-      write(e.getKey(), s);
-      if (s.conn == null) {
+      s.dirty = false;
+      if (s.conn != null) {
+        batch.add(KeyValue.pair(Bytes.wrap(StateCodec.encode(e.getKey())), StateCodec.encode(s.conn)));
+        s.stored = true;
+      } else {
+        if (s.stored) {
+          batch.add(KeyValue.pair(Bytes.wrap(StateCodec.encode(e.getKey())), null));
+        }
         it.remove();
       }
+    }
+    if (!batch.isEmpty()) {
+      wrapped().putAll(batch);
     }
   }
 

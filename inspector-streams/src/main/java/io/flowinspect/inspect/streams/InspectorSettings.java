@@ -12,7 +12,7 @@ import java.time.Duration;
  */
 public record InspectorSettings(Topics topics, TrackerConfig tracker, RuleSet rules, Duration expiryInterval,
     int expiryBudget, int connectionCache) {
-  /** About 20 MiB of heap per task (a cached TCP connection with its history is ~400 bytes). */
+  /** About 32 MiB of heap per task: a cached TCP connection, history and map entries included, takes ~650 bytes. */
   public static final int DEFAULT_CONNECTION_CACHE = 50_000;
 
   public InspectorSettings {
