@@ -7,10 +7,7 @@ import io.flowinspect.inspect.engine.FlowKey;
 import io.flowinspect.inspect.engine.InMemoryState;
 import io.flowinspect.inspect.engine.TrackerConfig;
 import io.flowinspect.inspect.engine.TrackerState;
-import io.flowinspect.inspect.output.AlertEvent;
-import io.flowinspect.inspect.output.FlowSummary;
 import io.flowinspect.inspect.output.InspectionSink;
-import io.flowinspect.inspect.output.VerdictEvent;
 import io.flowinspect.inspect.policy.RuleSet;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -47,17 +44,6 @@ public class EngineBenchmark {
   private ConnectionTracker tracker;
   private Inspector inspector;
 
-  private static final InspectionSink DISCARD = new InspectionSink() {
-    @Override
-    public void verdict(FlowKey key, VerdictEvent verdict) {}
-
-    @Override
-    public void alert(FlowKey key, AlertEvent alert) {}
-
-    @Override
-    public void flowEnded(FlowKey key, FlowSummary flow) {}
-  };
-
   @Setup(Level.Trial)
   public void load() throws Exception {
     input = Captures.packets(Captures.resolve(capture));
@@ -70,7 +56,7 @@ public class EngineBenchmark {
     tracker = new ConnectionTracker(TrackerConfig.defaults(), TrackerState.inMemory(state),
         new ConnectionTracker.Listener() {});
     inspector = new Inspector(TrackerConfig.defaults(), RuleSet.privateNetworksAsHome(), TrackerState.inMemory(state),
-        DISCARD);
+        InspectionSink.DISCARD);
   }
 
   /** Connection tracking only: every packet through {@link ConnectionTracker#process}. */

@@ -2,11 +2,7 @@ package io.flowinspect.offline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flowinspect.inspect.engine.FlowKey;
-import io.flowinspect.inspect.output.AlertEvent;
-import io.flowinspect.inspect.output.FlowSummary;
 import io.flowinspect.inspect.output.InspectionSink;
-import io.flowinspect.inspect.output.VerdictEvent;
 import io.flowinspect.synth.KernelScenarios;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,17 +20,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class KernelScenariosTest {
   private static final Path DIR = Path.of("src/test/resources/kernel-scenarios");
-  private static final InspectionSink NOWHERE = new InspectionSink() {
-    @Override
-    public void verdict(FlowKey key, VerdictEvent verdict) {}
-
-    @Override
-    public void alert(FlowKey key, AlertEvent alert) {}
-
-    @Override
-    public void flowEnded(FlowKey key, FlowSummary flow) {}
-  };
-
   static List<String> scenarios() {
     return List.copyOf(KernelScenarios.all().keySet());
   }
@@ -55,7 +40,7 @@ class KernelScenariosTest {
         differences.add("#" + f.index() + " " + k.tuple() + " " + k.info() + ": kernel " + theirs + ", flowinspect "
             + ours + (f.classification() == null ? "" : " (" + f.classification().reason() + ")"));
       }
-    }, NOWHERE);
+    }, InspectionSink.DISCARD);
 
     assertThat(kernel).as("kernel rows").isNotEmpty();
     assertThat(differences).as(scenario).isEmpty();

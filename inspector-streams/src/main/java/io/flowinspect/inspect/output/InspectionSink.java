@@ -7,6 +7,18 @@ import io.flowinspect.inspect.engine.FlowKey;
  * in the offline command, lists in tests.
  */
 public interface InspectionSink {
+  /** Drops everything: for benchmarks and tests that look at state alone. */
+  InspectionSink DISCARD = new InspectionSink() {
+    @Override
+    public void verdict(FlowKey key, VerdictEvent verdict) {}
+
+    @Override
+    public void alert(FlowKey key, AlertEvent alert) {}
+
+    @Override
+    public void flowEnded(FlowKey key, FlowSummary flow) {}
+  };
+
   /** The decision about {@code key} was made or changed; null when the connection ended. */
   void verdict(FlowKey key, VerdictEvent verdict);
 

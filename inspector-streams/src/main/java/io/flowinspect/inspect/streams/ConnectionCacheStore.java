@@ -64,7 +64,6 @@ final class ConnectionCacheStore extends WrappedStateStore<KeyValueStore<Bytes, 
    * store below is pushed out of the cache.
    */
   private Boolean complete;
-  private long hits;
   private long readsBelow;
 
   ConnectionCacheStore(KeyValueStore<Bytes, byte[]> encoded, int capacity) {
@@ -88,7 +87,6 @@ final class ConnectionCacheStore extends WrappedStateStore<KeyValueStore<Bytes, 
     boolean everyConnectionIsHere = complete(); // first, as it may fill the cache
     Slot s = slots.get(key);
     if (s != null || everyConnectionIsHere) {
-      hits++;
       return s == null ? null : s.conn;
     }
     readsBelow++;
@@ -159,10 +157,6 @@ final class ConnectionCacheStore extends WrappedStateStore<KeyValueStore<Bytes, 
   /** Connections held decoded (including remembered misses and removals not yet written). */
   int cached() {
     return slots.size();
-  }
-
-  long hits() {
-    return hits;
   }
 
   /** Lookups that had to read the store below. */

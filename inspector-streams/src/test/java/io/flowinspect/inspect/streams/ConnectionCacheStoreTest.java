@@ -13,10 +13,7 @@ import io.flowinspect.inspect.engine.IpAddress;
 import io.flowinspect.inspect.engine.StateCodec;
 import io.flowinspect.inspect.engine.TrackerConfig;
 import io.flowinspect.inspect.engine.TrackerState;
-import io.flowinspect.inspect.output.AlertEvent;
-import io.flowinspect.inspect.output.FlowSummary;
 import io.flowinspect.inspect.output.InspectionSink;
-import io.flowinspect.inspect.output.VerdictEvent;
 import io.flowinspect.inspect.policy.RuleSet;
 import java.nio.file.Path;
 import java.util.List;
@@ -53,7 +50,7 @@ class ConnectionCacheStoreTest {
   private static Inspector inspector(ConnectionCacheStore connections) {
     InMemoryState rest = new InMemoryState();
     return new Inspector(TrackerConfig.defaults(), RuleSet.privateNetworksAsHome(),
-        new TrackerState(connections, rest, rest, rest, rest), new IgnoringSink());
+        new TrackerState(connections, rest, rest, rest, rest), InspectionSink.DISCARD);
   }
 
   @Test
@@ -208,6 +205,26 @@ class ConnectionCacheStoreTest {
     }
   }
 
+  @Test
+  void aMetricCountsTheLookupsThatHadToReadRocksDb() {
+    try (TopologyHarness t = new TopologyHarness(InspectorSettings.defaults().withConnectionCache(1), stateDir)) {
+      var first = TopologyHarness.tcpKey("10.0.0.1", 40000, "198.51.100.7", 443);
+      var second = TopologyHarness.tcpKey("10.0.0.2", 40000, "198.51.100.7", 443);
+
+      t.send(first, TopologyHarness.tcp(T0, false, SYN, 1000, 0));
+      t.send(second, TopologyHarness.tcp(T0 + 1, false, SYN, 1000, 0)); // room for one: the first goes below
+      t.send(first, TopologyHarness.tcp(T0 + 2, true, SYN | TopologyHarness.ACK, 5000, 1001));
+
+      assertThat(storeReads(t)).isEqualTo(1.0);
+    }
+  }
+
+  private static double storeReads(TopologyHarness t) {
+    return t.driver.metrics().entrySet().stream()
+        .filter(e -> e.getKey().name().equals(InspectorMetrics.STORE_READS_TOTAL))
+        .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+  }
+
   private static FlowKey udpKey(int client) {
     return FlowKey.of(0, UDP, IpAddress.parse("10.0.0." + client), 40000, IpAddress.parse("198.51.100.53"), 53);
   }
@@ -217,14 +234,4 @@ class ConnectionCacheStoreTest {
     return AvroMapping.packet(TopologyHarness.udp(T0 + second * SECOND, fromServer, 40));
   }
 
-  private static final class IgnoringSink implements InspectionSink {
-    @Override
-    public void verdict(FlowKey key, VerdictEvent verdict) {}
-
-    @Override
-    public void alert(FlowKey key, AlertEvent alert) {}
-
-    @Override
-    public void flowEnded(FlowKey key, FlowSummary flow) {}
-  }
 }
