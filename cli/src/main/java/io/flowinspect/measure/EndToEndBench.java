@@ -178,8 +178,10 @@ public final class EndToEndBench {
     return r.packets() / (double) r.publisher().recordsSent();
   }
 
-  /** Moves the clock past every timeout and waits for the table to empty; times the punctuations. */
-  /** Expires the whole table of a freshly started inspector that took over {@code connections}. */
+  /**
+   * Expires the whole table of a freshly started inspector that took over {@code connections}: moves
+   * the clock past every timeout and waits for the table to empty; times the punctuations.
+   */
   private BenchResult.Expiry expireEverything(String bootstrap, Topics topics, InspectorRunner inspector,
       long connections, long lastPacketNanos) throws InterruptedException {
     long waitUntil = System.nanoTime() + START_TIMEOUT.toNanos();

@@ -101,9 +101,10 @@ final class ConnectionCacheStore extends WrappedStateStore<KeyValueStore<Bytes, 
 
   @Override
   public void put(FlowKey key, Conn conn) {
+    boolean everyConnectionIsHere = complete(); // first, as it may fill the cache
     Slot s = slots.get(key);
     if (s == null) {
-      s = new Slot(conn, !complete()); // new, or pushed out since its lookup and so perhaps below
+      s = new Slot(conn, !everyConnectionIsHere); // new, or pushed out since its lookup and so perhaps below
       slots.put(key, s);
       evictBeyondCapacity();
     }
@@ -113,8 +114,9 @@ final class ConnectionCacheStore extends WrappedStateStore<KeyValueStore<Bytes, 
 
   @Override
   public void remove(FlowKey key) {
+    boolean everyConnectionIsHere = complete(); // first, as it may fill the cache
     Slot s = slots.get(key);
-    if (s == null && complete()) {
+    if (s == null && everyConnectionIsHere) {
       return; // nothing below to delete
     }
     if (s == null) {
@@ -136,7 +138,10 @@ final class ConnectionCacheStore extends WrappedStateStore<KeyValueStore<Bytes, 
     super.flushCache();
   }
 
-  /** Forgets what was not written (exactly-once: the transaction that would have carried it aborts). */
+  /**
+   * Forgets what was not written. Kafka Streams calls this when it recycles a task (active to
+   * standby or back) after a clean commit, when nothing should be left to forget.
+   */
   @Override
   public void clearCache() {
     slots.clear();
@@ -147,11 +152,14 @@ final class ConnectionCacheStore extends WrappedStateStore<KeyValueStore<Bytes, 
   /** Like Kafka Streams' own caching stores: what is still cached is written before closing. */
   @Override
   public void close() {
-    if (isOpen()) {
-      writeChanged();
+    try {
+      if (isOpen()) {
+        writeChanged();
+      }
+    } finally { // RocksDB is closed (and its directory lock released) even if the last write fails
+      slots.clear();
+      super.close();
     }
-    slots.clear();
-    super.close();
   }
 
   /** Connections held decoded (including remembered misses and removals not yet written). */

@@ -41,8 +41,8 @@ public final class InspectorTopology {
     // written once or twice per connection, hold their writes back in a hash map. Both write to
     // RocksDB and the changelog when Kafka Streams commits (and the first also when it pushes a
     // connection out, the second before a scan), so a connection changed by many batches between
-    // two commits reaches RocksDB and its changelog once, and what survives a crash is exactly what
-    // a commit wrote. Neither needs Kafka Streams' record cache, which orders its entries by key
+    // two commits reaches RocksDB and its changelog once, and the changelog holds every change up
+    // to the last committed offsets (and, between commits, some later ones: connections pushed out). Neither needs Kafka Streams' record cache, which orders its entries by key
     // bytes in a TreeMap at a cost these stores do not need to pay.
     topology.addStateStore(new WrappingStoreBuilder<>(CONNECTIONS_STORE,
         below -> new ConnectionCacheStore(below, settings.connectionCache())), PROCESSOR);

@@ -8,6 +8,8 @@ import io.flowinspect.schemas.PacketBatch;
 import io.flowinspect.schemas.PacketHeader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
+import org.apache.avro.Schema;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
@@ -27,6 +29,18 @@ final class PacketBatchReader implements Deserializer<InspectBatch> {
   private static final FlowKey[] NO_KEYS = new FlowKey[0];
 
   private static final AvroSerde<PacketBatch> CURRENT = AvroSerde.of(PacketBatch.class);
+
+  static {
+    // The parser below follows the schemas field by field; a schema changed without it must fail
+    // here, at start, rather than be misread (a changed schema has a new fingerprint, so its
+    // values would come this way).
+    requireFields(PacketBatch.getClassSchema(), "sensor", "watermarkNanos", "keys", "packets");
+    requireFields(io.flowinspect.schemas.FlowKey.getClassSchema(), "zone", "protocol", "lowAddress", "lowPort",
+        "highAddress", "highPort");
+    requireFields(PacketHeader.getClassSchema(), "keyIndex", "timeNanos", "flags", "length", "payloadLength",
+        "tcpFlags", "seq", "ack", "window", "tcpOptions", "sackEdge", "icmpType", "icmpCode", "errorSource",
+        "ftpLine");
+  }
 
   private final Deserializer<PacketBatch> avro;
 
@@ -59,7 +73,9 @@ final class PacketBatchReader implements Deserializer<InspectBatch> {
     FlowKey[] keys = NO_KEYS;
     int n = 0;
     for (long block = in.readBlockCount(); block != 0; block = in.readBlockCount()) {
-      keys = Arrays.copyOf(keys, n + (int) block);
+      if (n + block > keys.length) { // doubling: a writer may send many blocks of one item
+        keys = Arrays.copyOf(keys, Math.max(n + (int) block, 2 * keys.length));
+      }
       for (long i = 0; i < block; i++) {
         int zone = in.readInt();
         int protocol = in.readInt();
@@ -70,7 +86,7 @@ final class PacketBatchReader implements Deserializer<InspectBatch> {
         keys[n++] = AvroMapping.flowKey(zone, protocol, low, lowPort, high, highPort);
       }
     }
-    return keys;
+    return n == keys.length ? keys : Arrays.copyOf(keys, n);
   }
 
   /** PacketHeader fields in schema order; errorSource and ftpLine are unions of null and bytes. */
@@ -80,8 +96,11 @@ final class PacketBatchReader implements Deserializer<InspectBatch> {
     int[] keyIndex = new int[0];
     int n = 0;
     for (long block = in.readBlockCount(); block != 0; block = in.readBlockCount()) {
-      packets = Arrays.copyOf(packets, n + (int) block);
-      keyIndex = Arrays.copyOf(keyIndex, n + (int) block);
+      if (n + block > packets.length) {
+        int size = Math.max(n + (int) block, 2 * packets.length);
+        packets = Arrays.copyOf(packets, size);
+        keyIndex = Arrays.copyOf(keyIndex, size);
+      }
       for (long i = 0; i < block; i++) {
         int index = in.readInt();
         if (index < 0 || (keys.length > 0 && index >= keys.length)) {
@@ -110,7 +129,19 @@ final class PacketBatchReader implements Deserializer<InspectBatch> {
             sackEdge, icmpType, icmpCode, errorSource, ftpLine);
       }
     }
+    if (n < packets.length) {
+      packets = Arrays.copyOf(packets, n);
+      keyIndex = Arrays.copyOf(keyIndex, n);
+    }
     return InspectBatch.valid(sensor, watermark, keys, packets, keyIndex, raw);
+  }
+
+  private static void requireFields(Schema schema, String... expected) {
+    List<String> actual = schema.getFields().stream().map(Schema.Field::name).toList();
+    if (!actual.equals(List.of(expected))) {
+      throw new IllegalStateException(schema.getFullName() + " has the fields " + actual + " but PacketBatchReader "
+          + "reads " + List.of(expected) + ": change the reader with the schema");
+    }
   }
 
   private static IpAddress address(WireCursor in, String field) {

@@ -21,9 +21,9 @@ public final class StreamsProperties {
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
     p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.deadLetters().name());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-    // Verdicts are forwarded, never cached in a table, so the store cache only de-duplicates writes
-    // of connection state between commits.
-    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, Long.toString(32L * 1024 * 1024));
+    // No record cache: verdicts are forwarded, never materialized, and the stores cache in their
+    // own way (ConnectionCacheStore, WriteBehindStore), so Kafka Streams' cache would hold nothing.
+    p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
     // All RocksDB stores of the JVM share one bounded block cache and write-buffer budget, tuned per
     // store (see BoundedRocksDb); without it memory grows with every partition assigned.
     p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class.getName());

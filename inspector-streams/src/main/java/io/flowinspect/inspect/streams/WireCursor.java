@@ -71,6 +71,9 @@ final class WireCursor {
     if (count < 0) {
       readLong();
       count = -count;
+      if (count < 0) {
+        throw malformed("an array block count of " + Long.MIN_VALUE);
+      }
     }
     if (count > data.length - pos) { // every item takes at least one byte
       throw malformed("an array block of " + count + " items with " + (data.length - pos) + " bytes left");

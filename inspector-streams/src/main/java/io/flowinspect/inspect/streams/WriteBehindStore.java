@@ -146,8 +146,7 @@ final class WriteBehindStore extends WrappedStateStore<KeyValueStore<Bytes, byte
 
   @Override
   public long approximateNumEntries() {
-    writeWaiting();
-    return wrapped().approximateNumEntries();
+    return wrapped().approximateNumEntries(); // approximate already: the waiting writes are left out
   }
 
   @Override
@@ -156,7 +155,10 @@ final class WriteBehindStore extends WrappedStateStore<KeyValueStore<Bytes, byte
     super.flushCache();
   }
 
-  /** Forgets what was not written (exactly-once: the transaction that would have carried it aborts). */
+  /**
+   * Forgets what was not written. Kafka Streams calls this when it recycles a task (active to
+   * standby or back) after a clean commit, when nothing should be left to forget.
+   */
   @Override
   public void clearCache() {
     waiting.clear();
@@ -165,11 +167,14 @@ final class WriteBehindStore extends WrappedStateStore<KeyValueStore<Bytes, byte
 
   @Override
   public void close() {
-    if (isOpen()) {
-      writeWaiting();
+    try {
+      if (isOpen()) {
+        writeWaiting();
+      }
+    } finally { // RocksDB is closed (and its directory lock released) even if the last write fails
+      waiting.clear();
+      super.close();
     }
-    waiting.clear();
-    super.close();
   }
 
   /** Writes waiting below (for tests and metrics). */

@@ -8,6 +8,8 @@ import io.flowinspect.schemas.FlowKey;
 import io.flowinspect.schemas.PacketBatch;
 import io.flowinspect.schemas.PacketFlags;
 import io.flowinspect.schemas.PacketHeader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,6 +17,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +83,63 @@ class PacketBatchReaderTest {
 
     assertThatThrownBy(() -> reader.deserialize("t", bad)).isInstanceOf(SerializationException.class)
         .hasMessageContaining("a length of");
+  }
+
+  @Test
+  void arraysWrittenInSeveralBlocksAreReadWhole() throws IOException {
+    // Avro lets a writer cut an array into blocks, a negative count announcing the block's byte size.
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    BinaryEncoder out = EncoderFactory.get().directBinaryEncoder(body, null);
+    out.writeString("s");
+    out.writeLong(7);
+    out.writeLong(-1); // one key, then its size in bytes
+    out.writeLong(16);
+    writeKey(out, 1);
+    out.writeLong(2);  // two more keys
+    writeKey(out, 2);
+    writeKey(out, 3);
+    out.writeLong(0);
+    out.writeLong(0);  // no packets
+    out.flush();
+    byte[] data = withHeader(body.toByteArray());
+
+    InspectBatch read = reader.deserialize("t", data);
+
+    assertThat(read.problem()).isNull();
+    assertThat(read.keys()).hasSize(3);
+    assertThat(read.keys()[2].highLo() & 0xff).isEqualTo(3);
+  }
+
+  @Test
+  void anArrayBlockCountThatCannotBeNegatedIsRefused() throws IOException {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    BinaryEncoder out = EncoderFactory.get().directBinaryEncoder(body, null);
+    out.writeString("s");
+    out.writeLong(7);
+    out.writeLong(Long.MIN_VALUE);
+    out.writeLong(0);
+    out.flush();
+    byte[] data = withHeader(body.toByteArray());
+
+    assertThatThrownBy(() -> reader.deserialize("t", data)).isInstanceOf(SerializationException.class)
+        .hasMessageContaining("block count");
+  }
+
+  private static void writeKey(BinaryEncoder out, int last) throws IOException {
+    out.writeInt(0);
+    out.writeInt(6);
+    out.writeBytes(new byte[] {10, 0, 0, 1});
+    out.writeInt(40000);
+    out.writeBytes(new byte[] {10, 0, 1, (byte) last});
+    out.writeInt(443);
+  }
+
+  /** The single-object header of the current schema in front of an Avro body. */
+  private static byte[] withHeader(byte[] body) {
+    byte[] header = Arrays.copyOf(SERDE.serialize("t", randomBatch(new Random(9))), AvroSerde.HEADER_LENGTH);
+    byte[] data = Arrays.copyOf(header, header.length + body.length);
+    System.arraycopy(body, 0, data, header.length, body.length);
+    return data;
   }
 
   @Test
