@@ -11,11 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * The connection table as the engine sees it: the connections of the last {@code capacity}
@@ -24,21 +21,14 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * changelog record) when it is pushed out of this cache or when Kafka Streams commits; between
  * two commits, a connection's packets cost a hash lookup each, no encoding and no store call.
  *
- * <p>Why a store and not a map in the processor: Kafka Streams flushes caches before it commits
- * the input offsets (and, with exactly-once, before it commits the transaction) by calling
- * {@link #flushCache()} on each registered store. Only a store is told; a processor is not. Being
- * registered as the connections store (the store below is initialized with this one as its root)
- * is what makes the changelog hold every change up to the committed offsets, as Kafka Streams'
- * own record cache does. {@link WrappedStateStore} and {@code CachedStateStore} are Kafka
- * Streams internals; the build pins the Kafka version and {@code ConnectionCacheStoreTest} fails
- * if a new version stops flushing this store at commit.
+ * <p>Why a store and not a map in the processor: Kafka Streams tells stores, not processors, that
+ * it is about to commit ({@link HoldingStore}).
  *
  * <p>Contract with the engine (see {@link ConnectionTable}): a connection changed is put back
  * before the record is done. The engine mutates the object it got in place, so a connection
  * pushed out between its lookup and its put is simply written again at the put.
  */
-final class ConnectionCacheStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>, Bytes, byte[]>
-    implements ConnectionTable {
+final class ConnectionCacheStore extends HoldingStore implements ConnectionTable {
 
   /** One key's cached state. {@code conn == null} with {@code dirty}: removed, not yet deleted below. */
   private static final class Slot {
@@ -73,13 +63,6 @@ final class ConnectionCacheStore extends WrappedStateStore<KeyValueStore<Bytes, 
     }
     this.capacity = capacity;
     this.slots = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true);
-  }
-
-  @Override
-  public void init(StateStoreContext context, StateStore root) {
-    slots.clear(); // a store re-initialized after a failure starts from what the store below holds
-    complete = null;
-    super.init(context, root);
   }
 
   @Override
@@ -131,37 +114,6 @@ final class ConnectionCacheStore extends WrappedStateStore<KeyValueStore<Bytes, 
     s.dirty = true;
   }
 
-  /** Writes every changed connection to the store below, then lets that store flush. */
-  @Override
-  public void flushCache() {
-    writeChanged();
-    super.flushCache();
-  }
-
-  /**
-   * Forgets what was not written. Kafka Streams calls this when it recycles a task (active to
-   * standby or back) after a clean commit, when nothing should be left to forget.
-   */
-  @Override
-  public void clearCache() {
-    slots.clear();
-    complete = null;
-    super.clearCache();
-  }
-
-  /** Like Kafka Streams' own caching stores: what is still cached is written before closing. */
-  @Override
-  public void close() {
-    try {
-      if (isOpen()) {
-        writeChanged();
-      }
-    } finally { // RocksDB is closed (and its directory lock released) even if the last write fails
-      slots.clear();
-      super.close();
-    }
-  }
-
   /** Connections held decoded (including remembered misses and removals not yet written). */
   int cached() {
     return slots.size();
@@ -194,8 +146,15 @@ final class ConnectionCacheStore extends WrappedStateStore<KeyValueStore<Bytes, 
     return true;
   }
 
+  @Override
+  void forgetHeld() {
+    slots.clear();
+    complete = null;
+  }
+
   /** Writes every changed connection below in one batch (one RocksDB write batch, then the changelog). */
-  private void writeChanged() {
+  @Override
+  void writeHeld() {
     List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>();
     Iterator<Map.Entry<FlowKey, Slot>> it = slots.entrySet().iterator();
     while (it.hasNext()) {

@@ -6,11 +6,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.processor.StateStore;
-import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
  * A key-value store that holds writes back: puts and deletes wait in a hash map, in arrival order,
@@ -24,11 +21,9 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * connection and read mostly by scans. The record cache keeps every entry in a {@code TreeMap}
  * ordered by key bytes, for reads and scans that these stores do not need between commits; its
  * puts were 45 % of the processor's time in the default benchmark's profile. Scans see every
- * write because they flush first. Being registered as the store is what makes Kafka Streams flush
- * it before committing, as for {@link ConnectionCacheStore}.
+ * write because they flush first. Kafka Streams flushes it before committing ({@link HoldingStore}).
  */
-final class WriteBehindStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>, Bytes, byte[]>
-    implements KeyValueStore<Bytes, byte[]> {
+final class WriteBehindStore extends HoldingStore implements KeyValueStore<Bytes, byte[]> {
   /** A write waiting to go below; {@code value == null} is a delete. */
   private static final class Waiting {
     final byte[] value;
@@ -60,12 +55,6 @@ final class WriteBehindStore extends WrappedStateStore<KeyValueStore<Bytes, byte
   }
 
   @Override
-  public void init(StateStoreContext context, StateStore root) {
-    waiting.clear();
-    super.init(context, root);
-  }
-
-  @Override
   public byte[] get(Bytes key) {
     Waiting w = waiting.get(key);
     return w != null ? w.value : wrapped().get(key);
@@ -86,7 +75,7 @@ final class WriteBehindStore extends WrappedStateStore<KeyValueStore<Bytes, byte
       waiting.put(key, new Waiting(value, putsAreNew && (previous == null || previous.newKey)));
     }
     if (waiting.size() >= limit) {
-      writeWaiting();
+      writeHeld();
     }
   }
 
@@ -115,32 +104,32 @@ final class WriteBehindStore extends WrappedStateStore<KeyValueStore<Bytes, byte
 
   @Override
   public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
-    writeWaiting();
+    writeHeld();
     return wrapped().range(from, to);
   }
 
   @Override
   public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
-    writeWaiting();
+    writeHeld();
     return wrapped().reverseRange(from, to);
   }
 
   @Override
   public KeyValueIterator<Bytes, byte[]> all() {
-    writeWaiting();
+    writeHeld();
     return wrapped().all();
   }
 
   @Override
   public KeyValueIterator<Bytes, byte[]> reverseAll() {
-    writeWaiting();
+    writeHeld();
     return wrapped().reverseAll();
   }
 
   @Override
   public <PS extends org.apache.kafka.common.serialization.Serializer<P>, P> KeyValueIterator<Bytes, byte[]> prefixScan(
       P prefix, PS prefixKeySerializer) {
-    writeWaiting();
+    writeHeld();
     return wrapped().prefixScan(prefix, prefixKeySerializer);
   }
 
@@ -149,40 +138,18 @@ final class WriteBehindStore extends WrappedStateStore<KeyValueStore<Bytes, byte
     return wrapped().approximateNumEntries(); // approximate already: the waiting writes are left out
   }
 
-  @Override
-  public void flushCache() {
-    writeWaiting();
-    super.flushCache();
-  }
-
-  /**
-   * Forgets what was not written. Kafka Streams calls this when it recycles a task (active to
-   * standby or back) after a clean commit, when nothing should be left to forget.
-   */
-  @Override
-  public void clearCache() {
-    waiting.clear();
-    super.clearCache();
-  }
-
-  @Override
-  public void close() {
-    try {
-      if (isOpen()) {
-        writeWaiting();
-      }
-    } finally { // RocksDB is closed (and its directory lock released) even if the last write fails
-      waiting.clear();
-      super.close();
-    }
-  }
-
   /** Writes waiting below (for tests and metrics). */
   int waiting() {
     return waiting.size();
   }
 
-  private void writeWaiting() {
+  @Override
+  void forgetHeld() {
+    waiting.clear();
+  }
+
+  @Override
+  void writeHeld() {
     if (waiting.isEmpty()) {
       return;
     }
