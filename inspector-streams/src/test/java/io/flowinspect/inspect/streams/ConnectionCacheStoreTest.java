@@ -86,6 +86,27 @@ class ConnectionCacheStoreTest {
   }
 
   @Test
+  void everyChangedConnectionReachesTheStoreBelowHoweverSmallTheCache() {
+    for (int capacity = 1; capacity <= 4; capacity++) {
+      ConnectionCacheStore store = cache(capacity);
+      Inspector engine = inspector(store);
+      for (int round = 0; round < 3; round++) {
+        for (int client = 1; client <= 20; client++) {
+          engine.inspect(udpKey(client), udp(round, round > 0));
+        }
+      }
+      store.flushCache();
+
+      for (int client = 1; client <= 20; client++) {
+        byte[] stored = below.get(Bytes.wrap(StateCodec.encode(udpKey(client))));
+        assertThat(stored).as("client %d, capacity %d", client, capacity).isNotNull();
+        assertThat(StateCodec.decodeConn(stored).replyPackets()).as("client %d, capacity %d", client, capacity)
+            .isEqualTo(2);
+      }
+    }
+  }
+
+  @Test
   void aConnectionBornAndGoneBetweenTwoFlushesNeverReachesTheStoreBelow() {
     ConnectionCacheStore store = cache(100);
     Inspector engine = inspector(store);
