@@ -122,13 +122,9 @@ public final class AvroMapping {
   }
 
   private static IpAddress address(ByteBuffer buffer, String field) {
-    ByteBuffer b = buffer.duplicate();
-    if (b.remaining() != 4 && b.remaining() != 16) {
-      throw new IllegalArgumentException(field + " has " + b.remaining() + " bytes (expected 4 or 16)");
-    }
-    byte[] bytes = new byte[b.remaining()];
-    b.get(bytes);
-    return IpAddress.ofBytes(bytes);
+    byte[] bytes = new byte[buffer.remaining()];
+    buffer.duplicate().get(bytes);
+    return address(bytes, 0, bytes.length, field);
   }
 
   static IpAddress address(byte[] data, int offset, int length, String field) {

@@ -55,6 +55,13 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
    */
   private Boolean complete;
   private long readsBelow;
+  /**
+   * The key and slot of the last lookup: the engine puts a connection back right after looking it
+   * up, with the same key object, and should not pay a second hash lookup per packet for it.
+   * Cleared whenever that slot leaves the map.
+   */
+  private FlowKey lastKey;
+  private Slot lastSlot;
 
   ConnectionCacheStore(KeyValueStore<Bytes, byte[]> encoded, int capacity) {
     super(encoded);
@@ -71,23 +78,24 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   public Conn get(FlowKey key) {
     boolean everyConnectionIsHere = complete(); // first, as it may fill the cache
     Slot s = slots.get(key);
-    if (s != null || everyConnectionIsHere) {
-      return s == null ? null : s.conn;
+    if (s == null && !everyConnectionIsHere) {
+      readsBelow++;
+      byte[] v = wrapped().get(Bytes.wrap(StateCodec.encode(key)));
+      // A miss is remembered too: a new connection is looked up, then put, then (if short) removed,
+      // and a connection that never reached the store below needs no tombstone there.
+      s = new Slot(v == null ? null : StateCodec.decodeConn(v), v != null);
+      slots.put(key, s);
+      evictBeyondCapacity();
     }
-    readsBelow++;
-    byte[] v = wrapped().get(Bytes.wrap(StateCodec.encode(key)));
-    // A miss is remembered too: a new connection is looked up, then put, then (if short) removed,
-    // and a connection that never reached the store below needs no tombstone there.
-    Conn c = v == null ? null : StateCodec.decodeConn(v);
-    slots.put(key, new Slot(c, v != null));
-    evictBeyondCapacity();
-    return c;
+    lastKey = s == null ? null : key;
+    lastSlot = s;
+    return s == null ? null : s.conn;
   }
 
   @Override
   public void put(FlowKey key, Conn conn) {
     boolean everyConnectionIsHere = complete(); // first, as it may fill the cache
-    Slot s = slots.get(key);
+    Slot s = slot(key);
     if (s != null) {
       s.conn = conn;
       s.dirty = true;
@@ -102,12 +110,13 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   @Override
   public void remove(FlowKey key) {
     boolean everyConnectionIsHere = complete(); // first, as it may fill the cache
-    Slot s = slots.get(key);
+    Slot s = slot(key);
     if (s == null && everyConnectionIsHere) {
       return; // nothing below to delete
     }
     if (s != null && !s.stored) {
       slots.remove(key); // born and gone between two writes: the store below never knew it
+      forgetLast(s);
       return;
     }
     if (s != null) {
@@ -119,6 +128,17 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     s.dirty = true; // before anything is pushed out below: the delete is written, never dropped
     slots.put(key, s);
     evictBeyondCapacity();
+  }
+
+  private Slot slot(FlowKey key) {
+    return key == lastKey ? lastSlot : slots.get(key);
+  }
+
+  private void forgetLast(Slot leaving) {
+    if (leaving == lastSlot) {
+      lastKey = null;
+      lastSlot = null;
+    }
   }
 
   /** Connections held decoded (including remembered misses and removals not yet written). */
@@ -157,6 +177,8 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   void forgetHeld() {
     slots.clear();
     complete = null;
+    lastKey = null;
+    lastSlot = null;
   }
 
   /** Writes every changed connection below in one batch (one RocksDB write batch, then the changelog). */
@@ -170,15 +192,13 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
       if (!s.dirty) {
         continue;
       }
-      s.dirty = false;
-      if (s.conn != null) {
-        batch.add(KeyValue.pair(Bytes.wrap(StateCodec.encode(e.getKey())), StateCodec.encode(s.conn)));
-        s.stored = true;
-      } else {
-        if (s.stored) {
-          batch.add(KeyValue.pair(Bytes.wrap(StateCodec.encode(e.getKey())), null));
-        }
+      KeyValue<Bytes, byte[]> change = written(e.getKey(), s);
+      if (change != null) {
+        batch.add(change);
+      }
+      if (s.conn == null) {
         it.remove();
+        forgetLast(s);
       }
     }
     if (!batch.isEmpty()) {
@@ -191,25 +211,29 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
       Iterator<Map.Entry<FlowKey, Slot>> it = slots.entrySet().iterator();
       Map.Entry<FlowKey, Slot> eldest = it.next();
       Slot s = eldest.getValue();
-      if (s.dirty) {
-        write(eldest.getKey(), s);
+      KeyValue<Bytes, byte[]> change = s.dirty ? written(eldest.getKey(), s) : null;
+      if (change != null) {
+        wrapped().put(change.key, change.value); // a null value deletes without reading the old one
       }
       if (s.stored) {
         complete = false;
       }
       it.remove();
+      forgetLast(s);
     }
   }
 
-  private void write(FlowKey key, Slot s) {
-    Bytes k = Bytes.wrap(StateCodec.encode(key));
-    if (s.conn != null) {
-      wrapped().put(k, StateCodec.encode(s.conn));
-      s.stored = true;
-    } else if (s.stored) {
-      wrapped().put(k, null); // a delete that, unlike delete(), does not read the old value first
-      s.stored = false;
-    }
+  /** The write that brings the store below up to a changed slot (null if none is needed); the slot is clean after. */
+  private static KeyValue<Bytes, byte[]> written(FlowKey key, Slot s) {
     s.dirty = false;
+    if (s.conn != null) {
+      s.stored = true;
+      return KeyValue.pair(Bytes.wrap(StateCodec.encode(key)), StateCodec.encode(s.conn));
+    }
+    if (s.stored) {
+      s.stored = false;
+      return KeyValue.pair(Bytes.wrap(StateCodec.encode(key)), null);
+    }
+    return null;
   }
 }

@@ -11,7 +11,7 @@ import io.flowinspect.inspect.engine.Packet;
  * the processor can send a record it refuses to the dead-letter topic exactly as it was written.
  *
  * @param keys the batch's key list; empty when the batch holds one connection, named by the record key
- * @param keyIndex for each packet, its key's index in {@code keys} (0 when {@code keys} is empty)
+ * @param keyIndex for each packet, its key's index in {@code keys} (0 when {@code keys} is empty); checked
  */
 record InspectBatch(String sensor, long watermarkNanos, FlowKey[] keys, Packet[] packets, int[] keyIndex,
     String problem, byte[] raw) {

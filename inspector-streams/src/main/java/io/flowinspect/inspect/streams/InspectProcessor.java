@@ -92,7 +92,8 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
 
   /**
    * The connections a batch names, checked before any packet is inspected, so a bad record changes
-   * nothing. The reader has checked a key list already; a batch without one names the record's key.
+   * nothing. The reader has checked the key list and the packets' indexes; a batch without a list
+   * names the record's key.
    */
   private static FlowKey[] keysOf(io.flowinspect.schemas.FlowKey recordKey, InspectBatch batch) {
     if (batch.keys().length > 0) {
@@ -100,11 +101,6 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
     }
     if (recordKey == null) {
       throw new IllegalArgumentException("packets without a key: neither the record nor the batch names one");
-    }
-    for (int index : batch.keyIndex()) {
-      if (index != 0) {
-        throw new IllegalArgumentException("packet names key " + index + " of 1");
-      }
     }
     return new FlowKey[] {AvroMapping.flowKey(recordKey)};
   }

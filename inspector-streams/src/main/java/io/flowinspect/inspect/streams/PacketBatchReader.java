@@ -102,11 +102,7 @@ final class PacketBatchReader implements Deserializer<InspectBatch> {
         keyIndex = Arrays.copyOf(keyIndex, size);
       }
       for (long i = 0; i < block; i++) {
-        int index = in.readInt();
-        if (index < 0 || (keys.length > 0 && index >= keys.length)) {
-          throw new IllegalArgumentException("packet names key " + index + " of " + keys.length);
-        }
-        keyIndex[n] = index;
+        keyIndex[n] = checkedKeyIndex(in.readInt(), keys);
         long time = in.readLong();
         int flags = in.readInt();
         int length = in.readInt();
@@ -134,6 +130,15 @@ final class PacketBatchReader implements Deserializer<InspectBatch> {
       keyIndex = Arrays.copyOf(keyIndex, n);
     }
     return InspectBatch.valid(sensor, watermark, keys, packets, keyIndex, raw);
+  }
+
+  /** A packet's key index, which must name a key of the list, or the record's key when there is no list. */
+  private static int checkedKeyIndex(int index, FlowKey[] keys) {
+    int count = Math.max(keys.length, 1);
+    if (index < 0 || index >= count) {
+      throw new IllegalArgumentException("packet names key " + index + " of " + count);
+    }
+    return index;
   }
 
   private static void requireFields(Schema schema, String... expected) {
@@ -171,10 +176,7 @@ final class PacketBatchReader implements Deserializer<InspectBatch> {
       int[] keyIndex = new int[n];
       for (int i = 0; i < n; i++) {
         PacketHeader h = batch.getPackets().get(i);
-        if (h.getKeyIndex() < 0 || (keys.length > 0 && h.getKeyIndex() >= keys.length)) {
-          throw new IllegalArgumentException("packet names key " + h.getKeyIndex() + " of " + keys.length);
-        }
-        keyIndex[i] = h.getKeyIndex();
+        keyIndex[i] = checkedKeyIndex(h.getKeyIndex(), keys);
         packets[i] = AvroMapping.packet(h);
       }
       return InspectBatch.valid(sensor, watermark, keys, packets, keyIndex, raw);

@@ -138,7 +138,7 @@ final class WriteBehindStore extends HoldingStore implements KeyValueStore<Bytes
     return wrapped().approximateNumEntries(); // approximate already: the waiting writes are left out
   }
 
-  /** Writes waiting below (for tests and metrics). */
+  /** Writes waiting to go below (for tests). */
   int waiting() {
     return waiting.size();
   }

@@ -6,6 +6,7 @@ import static io.flowinspect.inspect.streams.TopologyHarness.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowinspect.inspect.Inspector;
+import io.flowinspect.inspect.engine.Conn;
 import io.flowinspect.inspect.engine.CtState;
 import io.flowinspect.inspect.engine.FlowKey;
 import io.flowinspect.inspect.engine.InMemoryState;
@@ -104,6 +105,25 @@ class ConnectionCacheStoreTest {
             .isEqualTo(2);
       }
     }
+  }
+
+  @Test
+  void aConnectionPushedOutBetweenItsLookupAndItsRemovalIsStillDeletedBelow() {
+    ConnectionCacheStore store = cache(1);
+    Inspector engine = inspector(store);
+    FlowKey a = udpKey(1);
+    FlowKey b = udpKey(2);
+    engine.inspect(a, udp(0, false));
+    engine.inspect(b, udp(0, false)); // room for one: a goes below
+    Conn bState = store.get(b);
+
+    assertThat(store.get(a)).as("read back from below").isNotNull(); // b goes below
+    store.put(b, bState); // and comes back, pushing a out between its lookup and its removal
+    store.remove(a);
+    store.flushCache();
+
+    assertThat(below.get(Bytes.wrap(StateCodec.encode(a)))).isNull();
+    assertThat(below.get(Bytes.wrap(StateCodec.encode(b)))).isNotNull();
   }
 
   @Test
