@@ -1,9 +1,10 @@
 package io.flowinspect.cli;
 
 import io.flowinspect.inspect.streams.InspectorSettings;
+import java.util.Locale;
 import picocli.CommandLine.Option;
 
-/** The inspector's one Kafka-Streams-only engine setting, shared by the commands that run it. */
+/** How much of the connection table each task keeps in memory, for the commands that run the inspector. */
 final class ConnectionCacheOption {
   @Option(names = "--connection-cache", paramLabel = "N",
       defaultValue = "" + InspectorSettings.DEFAULT_CONNECTION_CACHE,
@@ -11,10 +12,42 @@ final class ConnectionCacheOption {
           + "Default: ${DEFAULT-VALUE}.")
   int connectionCache;
 
+  @Option(names = "--connection-memory", paramLabel = "SIZE", defaultValue = "64m",
+      description = "Heap each task gives to connections kept packed behind the decoded ones (about 110 bytes "
+          + "each), e.g. 512m, 2g; 0 sends them to RocksDB. Default: ${DEFAULT-VALUE}.")
+  String connectionMemory;
+
   InspectorSettings applyTo(InspectorSettings settings) {
     if (connectionCache < 1) {
       throw new UserError("--connection-cache must be at least 1, not " + connectionCache);
     }
-    return settings.withConnectionCache(connectionCache);
+    long bytes = bytes("--connection-memory", connectionMemory);
+    if (bytes > 16L << 30) {
+      throw new UserError("--connection-memory must be at most 16g, not " + connectionMemory);
+    }
+    return settings.withConnectionCache(connectionCache).withConnectionMemory(bytes);
+  }
+
+  /** A byte count with an optional k, m or g suffix (binary: 1k = 1024 bytes). */
+  static long bytes(String option, String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    int shift = 0;
+    if (v.endsWith("k") || v.endsWith("m") || v.endsWith("g")) {
+      shift = switch (v.charAt(v.length() - 1)) {
+        case 'k' -> 10;
+        case 'm' -> 20;
+        default -> 30;
+      };
+      v = v.substring(0, v.length() - 1);
+    }
+    try {
+      long n = Long.parseLong(v);
+      if (n < 0 || n > (Long.MAX_VALUE >> shift)) {
+        throw new NumberFormatException();
+      }
+      return n << shift;
+    } catch (NumberFormatException e) {
+      throw new UserError(option + " takes a size in bytes with an optional k, m or g, not '" + value + "'");
+    }
   }
 }

@@ -43,8 +43,9 @@ public final class BenchReport {
     }
     if (r.latency() != null) {
       BenchResult.Latency l = r.latency();
-      row(sb, "verdict latency", "p50 %.1f ms  p99 %.1f ms  max %.1f ms  (%,d verdicts, %,d packets at %,d/s)",
-          l.p50Ms(), l.p99Ms(), l.maxMs(), l.samples(), l.packets(), l.ratePps());
+      row(sb, "verdict latency", "p50 %.1f ms  p99 %.1f ms  max %.1f ms  (%,d verdicts, %,d packets at %,d/s,"
+          + " after %,d to warm up)", l.p50Ms(), l.p99Ms(), l.maxMs(), l.samples(), l.packets(), l.ratePps(),
+          l.warmUpPackets());
     }
     if (r.expiry() != null) {
       BenchResult.Expiry e = r.expiry();
@@ -87,7 +88,8 @@ public final class BenchReport {
     r.tcpdumpPps().ifPresent(v -> j.field("tcpdump_pps", v));
     if (r.latency() != null) {
       BenchResult.Latency l = r.latency();
-      j.field("latency_rate_pps", l.ratePps()).field("latency_samples", l.samples())
+      j.field("latency_rate_pps", l.ratePps()).field("latency_warm_up_packets", l.warmUpPackets())
+          .field("latency_samples", l.samples())
           .field("latency_p50_ms", l.p50Ms()).field("latency_p99_ms", l.p99Ms()).field("latency_max_ms", l.maxMs());
     }
     if (r.expiry() != null) {

@@ -45,8 +45,12 @@ public record BenchResult(
     public static final Cpu NOT_MEASURED = new Cpu(Double.NaN, Double.NaN);
   }
 
-  /** Capture-to-verdict latency of one run at a fixed packet rate. */
-  public record Latency(int ratePps, long packets, int samples, double p50Ms, double p99Ms, double maxMs) {}
+  /**
+   * Capture-to-verdict latency of one run at a fixed packet rate: {@code packets} measured after
+   * {@code warmUpPackets} sent at the same rate whose verdicts do not count.
+   */
+  public record Latency(int ratePps, long warmUpPackets, long packets, int samples, double p50Ms, double p99Ms,
+      double maxMs) {}
 
   /** The punctuation that expired the whole table once the clock moved past every timeout. */
   public record Expiry(long connections, double longestPunctuationMs, double seconds) {}

@@ -4,6 +4,7 @@ import io.flowinspect.capture.CaptureAgent;
 import io.flowinspect.capture.FilePublishReport;
 import io.flowinspect.capture.ReplayOptions;
 import io.flowinspect.capture.ReplayProgress;
+import io.flowinspect.capture.WallClock;
 import io.flowinspect.capture.decode.DecoderOptions;
 import io.flowinspect.capture.publish.PacketPublisher;
 import io.flowinspect.capture.publish.PublisherOptions;
@@ -42,19 +43,18 @@ import org.apache.kafka.streams.StreamsConfig;
  *   <li>Baselines: the capture again with one record per packet, consumed by a plain Kafka Streams
  *       application doing one RocksDB get and put per record; argus and tcpdump on the file.</li>
  *   <li>Latency: a fresh inspector, and the capture replayed at a fixed packet rate with packets
- *       stamped at sending; verdicts are timed as they reach a consumer.</li>
+ *       stamped at sending; verdicts are timed as they reach a consumer, after a warm-up second.</li>
  * </ol>
  */
 public final class EndToEndBench {
-  /** At-least-once commit interval of the benchmark's inspector and baseline (see streamsProperties). */
-  static final long BENCH_COMMIT_INTERVAL_MS = 5_000;
-
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration RUN_TIMEOUT = Duration.ofHours(2);
   /** Beyond every default timeout (TCP established: 5 days). */
   private static final Duration PAST_EVERY_TIMEOUT = Duration.ofDays(6);
   private static final String SENSOR = "bench";
   private static final int TCPDUMP_PACKETS = 200_000;
+  /** Sent at the latency run's rate before its verdicts count (see {@link VerdictLatency}). */
+  static final Duration LATENCY_WARM_UP = Duration.ofSeconds(1);
   private final BenchOptions options;
   private final Consumer<String> log;
   private final Path work;
@@ -211,23 +211,28 @@ public final class EndToEndBench {
     Topics topics = Topics.withPrefix("bench-latency");
     TopicSetup.create(kafka, topics, options.partitions());
     int rate = options.latencyRate();
-    long packets = Math.min(options.latencyPackets(), measured.packets());
+    // A capture too short for a full warm-up second gives a fifth of itself to it.
+    long warmUpPackets = Math.min(rate * LATENCY_WARM_UP.toSeconds(), measured.packets() / 5);
+    long packets = Math.min(options.latencyPackets(), measured.packets() - warmUpPackets);
     double recorded = measured.capturedPacketsPerSecond();
     if (recorded <= 0) {
       throw new IllegalStateException("the capture has no duration: cannot pace it for the latency run");
     }
-    log.accept(String.format("latency: %,d packets at %,d packets/s, stamped when sent", packets, rate));
+    log.accept(String.format("latency: %,d packets at %,d packets/s, stamped when sent, after %,d to warm up",
+        packets, rate, warmUpPackets));
     InspectorSettings settings = options.settings().withTopics(topics);
     try (InspectorRunner inspector = new InspectorRunner(settings,
         streamsProperties(bootstrap, "bench-latency", topics, work.resolve("latency-state"))).start(START_TIMEOUT);
         VerdictLatency probe = new VerdictLatency(bootstrap, topics)) {
-      ReplayOptions paced = ReplayOptions.asFastAsPossible().withSpeed(rate / recorded).restamped().withLimit(packets);
+      ReplayOptions paced = ReplayOptions.asFastAsPossible().withSpeed(rate / recorded).restamped()
+          .withLimit(warmUpPackets + packets);
+      probe.countFrom(WallClock.epochNanos() + warmUpPackets * 1_000_000_000L / rate);
       FilePublishReport sent = publish(bootstrap, topics, options.workload().measured(), options.batch(), paced);
       CatchUp.await(inspector::recordsProcessed, sent.publisher().recordsSent(), () -> 0, RUN_TIMEOUT,
           inspector::failure);
       awaitQuiet(probe);
       long[] sorted = probe.sorted();
-      return new BenchResult.Latency(rate, sent.packets(), sorted.length,
+      return new BenchResult.Latency(rate, warmUpPackets, sent.packets() - warmUpPackets, sorted.length,
           VerdictLatency.percentileMillis(sorted, 0.50), VerdictLatency.percentileMillis(sorted, 0.99),
           VerdictLatency.percentileMillis(sorted, 1.0));
     }
@@ -236,8 +241,8 @@ public final class EndToEndBench {
   /** Waits until no verdict has arrived for a second: the last ones are in. */
   private static void awaitQuiet(VerdictLatency probe) throws InterruptedException {
     int seen = -1;
-    while (probe.samples() != seen) {
-      seen = probe.samples();
+    while (probe.received() != seen) {
+      seen = probe.received();
       Thread.sleep(1_000);
     }
   }
@@ -260,11 +265,6 @@ public final class EndToEndBench {
 
   private Properties streamsProperties(String bootstrap, String applicationId, Topics topics, Path stateDir) {
     Map<String, String> overrides = new HashMap<>(options.streamsOverrides());
-    if (options.guarantee().equals(StreamsConfig.AT_LEAST_ONCE)) {
-      // Commit within the timed runs: with Kafka Streams' 30 s default a run of ten seconds would
-      // commit only after the clock stopped, leaving out the state writes the caches hold back.
-      overrides.putIfAbsent(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(BENCH_COMMIT_INTERVAL_MS));
-    }
     overrides.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(options.threads()));
     overrides.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, options.guarantee());

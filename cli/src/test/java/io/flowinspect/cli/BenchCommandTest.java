@@ -20,17 +20,18 @@ class BenchCommandTest {
   @TempDir Path dir;
 
   @Test
-  void smallHeldRunWritesJsonWithEveryHeadlineFigure() throws Exception {
+  void smallRunWritesJsonWithEveryHeadlineFigure() throws Exception {
     Path out = dir.resolve("bench.json");
 
-    int exit = Main.run("bench", "--synth", "held:connections=200,packets=20000", "--latency-rate", "5000",
-        "--latency-packets", "5000", "--json", out.toString());
+    // A mix, so that new connections (and so verdicts) keep coming after the latency run's warm-up.
+    int exit = Main.run("bench", "--synth", "mix:concurrent=200,rate=400,packets=20000", "--latency-rate", "5000",
+        "--latency-packets", "10000", "--json", out.toString());
 
     assertThat(exit).isZero();
     List<String> lines = Files.readAllLines(out);
     assertThat(lines).hasSize(1);
     JsonNode j = new ObjectMapper().readTree(lines.get(0));
-    assertThat(j.get("workload").asText()).contains("200 open TCP connections").contains("20000 data segments");
+    assertThat(j.get("workload").asText()).contains("200 concurrent connections").contains("20000 packets");
     assertThat(j.get("packets").asLong()).isEqualTo(20_000);
     assertThat(j.get("records").asLong()).isPositive();
     assertThat(j.get("agent_pps").asDouble()).isPositive();
@@ -39,6 +40,7 @@ class BenchCommandTest {
     assertThat(j.get("agent_unbatched_pps").asDouble()).isPositive();
     assertThat(j.get("concurrent_flows").asLong()).isGreaterThanOrEqualTo(200);
     assertThat(j.get("latency_rate_pps").asLong()).isEqualTo(5_000);
+    assertThat(j.get("latency_warm_up_packets").asLong()).isEqualTo(4_000); // a fifth of a short capture
     assertThat(j.get("latency_samples").asLong()).isPositive();
     assertThat(j.get("latency_p50_ms").isNumber()).as("latency_p50_ms is a number").isTrue();
     assertThat(j.get("latency_p99_ms").isNumber()).as("latency_p99_ms is a number").isTrue();
@@ -55,6 +57,22 @@ class BenchCommandTest {
         assertThat(j.has(field)).as(field).isFalse();
       }
     }
+  }
+
+  @Test
+  void aHeldRunOpensEveryConnectionBeforeTheTimedPackets() throws Exception {
+    Path out = dir.resolve("held.json");
+
+    int exit = Main.run("bench", "--synth", "held:connections=200,packets=5000", "--no-latency", "--no-baselines",
+        "--json", out.toString());
+
+    assertThat(exit).isZero();
+    JsonNode j = new ObjectMapper().readTree(Files.readAllLines(out).get(0));
+    assertThat(j.get("workload").asText()).contains("200 open TCP connections").contains("5000 data segments");
+    assertThat(j.get("packets").asLong()).isEqualTo(5_000);
+    assertThat(j.get("concurrent_flows").asLong()).isGreaterThanOrEqualTo(200);
+    assertThat(j.get("inspector_pps").asDouble()).isPositive();
+    assertThat(j.has("latency_p99_ms")).isFalse();
   }
 
   @Test

@@ -31,7 +31,7 @@ class BenchReportTest {
   private static BenchResult full() {
     return new BenchResult("2026-01-02T03:04:05Z", MACHINE, options(true, 2), 20_000, 400, 1_250_000.5, 25_000.0,
         900_000.0, 18_000.0, 2.5, 200, 512L << 20, 3L << 20, 300_000.0, 150_000.0, OptionalDouble.of(700_000.0),
-        OptionalDouble.of(90_000.0), new BenchResult.Latency(5_000, 5_000, 180, 3.25, 12.5, 40.0),
+        OptionalDouble.of(90_000.0), new BenchResult.Latency(5_000, 1_000, 5_000, 180, 3.25, 12.5, 40.0),
         new BenchResult.Expiry(200, 15.0, 1.5), 42.0,
         new BenchResult.Cpu(1_800_000.0, 450_000.0));
   }
@@ -68,6 +68,7 @@ class BenchReportTest {
     assertThat(j.get("latency_max_ms").asDouble()).isEqualTo(40.0);
     assertThat(j.get("latency_samples").asLong()).isEqualTo(180);
     assertThat(j.get("latency_rate_pps").asLong()).isEqualTo(5_000);
+    assertThat(j.get("latency_warm_up_packets").asLong()).isEqualTo(1_000);
     assertThat(j.get("concurrent_flows").isIntegralNumber()).isTrue();
     assertThat(j.get("concurrent_flows").asLong()).isEqualTo(200);
   }
@@ -164,8 +165,8 @@ class BenchReportTest {
   void jsonLeavesOutLatencyAndExpiryWhenTheyWereNotRun() throws Exception {
     JsonNode j = json(bare());
 
-    for (String field : List.of("latency_rate_pps", "latency_samples", "latency_p50_ms", "latency_p99_ms",
-        "latency_max_ms", "expired_connections", "expiry_seconds", "punctuation_max_ms")) {
+    for (String field : List.of("latency_rate_pps", "latency_warm_up_packets", "latency_samples", "latency_p50_ms",
+        "latency_p99_ms", "latency_max_ms", "expired_connections", "expiry_seconds", "punctuation_max_ms")) {
       assertThat(j.has(field)).as(field).isFalse();
     }
   }
@@ -186,7 +187,7 @@ class BenchReportTest {
     BenchResult noVerdicts = new BenchResult(f.date(), f.machine(), f.options(), f.packets(), f.records(),
         f.agentPps(), f.agentRps(), f.inspectorPps(), f.inspectorRps(), f.inspectorStartSeconds(),
         f.concurrentFlows(), f.peakHeapBytes(), f.rocksDbBytes(), f.baselineStreamsRps(), f.agentUnbatchedPps(),
-        f.argusPps(), f.tcpdumpPps(), new BenchResult.Latency(5_000, 5_000, 0, nan, nan, nan), f.expiry(),
+        f.argusPps(), f.tcpdumpPps(), new BenchResult.Latency(5_000, 1_000, 5_000, 0, nan, nan, nan), f.expiry(),
         f.seconds(), f.cpu());
 
     JsonNode j = json(noVerdicts); // NaN written as such would not parse
@@ -240,7 +241,7 @@ class BenchReportTest {
         .contains("agent, unbatched   150,000 packets/s")
         .contains("argus              700,000 packets/s")
         .contains("tcpdump -n -r      90,000 packets/s")
-        .contains("verdict latency    p50 3.3 ms  p99 12.5 ms  max 40.0 ms  (180 verdicts, 5,000 packets at 5,000/s)")
+        .contains("verdict latency    p50 3.3 ms  p99 12.5 ms  max 40.0 ms  (180 verdicts, 5,000 packets at 5,000/s, after 1,000 to warm up)")
         .contains("expiry             200 connections expired in 1.5 s; longest punctuation 15 ms")
         .contains("inspector start    2.5 s before the first packet was inspected")
         .contains("total              42 s");

@@ -71,7 +71,7 @@ public final class PacketPublisher implements AutoCloseable {
         "flowinspect-sender-" + options.sensor());
   }
 
-  /** A producer tuned for the agent: idempotent (ordered, no duplicates), compressed, lingering briefly. */
+  /** A producer tuned for the agent: idempotent (ordered, no duplicates), compressed, sending at once. */
   public static PacketPublisher connect(String bootstrapServers, Topics topics, PublisherOptions options,
       Properties overrides) {
     Properties p = new Properties();
@@ -79,7 +79,10 @@ public final class PacketPublisher implements AutoCloseable {
     p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     p.put(ProducerConfig.ACKS_CONFIG, "all");
     p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    // No linger of the producer's own: the publisher has batched already (up to its linger of
+    // capture time), so a batch record waiting again for company only added to the latency: the
+    // benchmark's p50 capture-to-verdict went from ~20 to ~12 ms with the agent's 5 ms taken out.
+    p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
     p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(256L * 1024 * 1024));
     p.put(ProducerConfig.CLIENT_ID_CONFIG, "flowinspect-agent-" + options.sensor());

@@ -189,10 +189,10 @@ public final class FlowHistory {
       return;
     }
     if (checksumBad) {
-      ep.checksumErrors = logScale(ep.checksumErrors, 'C', isOrig);
+      ep.checksumErrors = letters.scaled(ep.checksumErrors, 'C', isOrig);
       return; // UDPSessionAdapter::HandleBadChecksum: the packet counts for nothing else
     }
-    checkHistory('D', 'D', isOrig);
+    letters.addFirst('D', 'D', isOrig);
     ep.set(ZeekEndpoint.State.ACTIVE);
   }
 
@@ -202,7 +202,7 @@ public final class FlowHistory {
       return; // ExtractTCP_Header gives up on a header it cannot read
     }
     if (checksumBad) {
-      ep.checksumErrors = logScale(ep.checksumErrors, 'C', isOrig);
+      ep.checksumErrors = letters.scaled(ep.checksumErrors, 'C', isOrig);
       return; // TCPAnalyzer::ValidateChecksum: nothing else of the packet is looked at
     }
     boolean syn = p.has(Packet.SYN);
@@ -227,14 +227,14 @@ public final class FlowHistory {
     int rel = seq - ep.start;
     recordFlags(ep, isOrig, syn, fin, rst, ack, payload, rel);
     if (p.window() == 0 && !rst && peer.state != ZeekEndpoint.State.CLOSED && ep.state != ZeekEndpoint.State.RESET) {
-      ep.zeroWindows = logScale(ep.zeroWindows, 'W', isOrig); // update_window
+      ep.zeroWindows = letters.scaled(ep.zeroWindows, 'W', isOrig); // update_window
     }
     if (fin) {
       ep.finSeen = true;
     }
     int lastBefore = ep.last;
     if (ep.advanceLast(onePast, syn || rst, fin, payload)) {
-      ep.retransmissions = logScale(ep.retransmissions, 'T', isOrig);
+      ep.retransmissions = letters.scaled(ep.retransmissions, 'T', isOrig);
     }
     advanceState(ep, peer, isOrig, syn, fin, rst, ack, payload);
     if (ack) {
@@ -250,69 +250,34 @@ public final class FlowHistory {
       int payload, int rel) {
     int controls = (syn ? 1 : 0) + (fin ? 1 : 0) + (rst ? 1 : 0);
     if (controls > 1) {
-      checkHistory(fin && rst ? 'I' : 'Q', fin && rst ? 'I' : 'Q', isOrig);
+      letters.addFirst(fin && rst ? 'I' : 'Q', fin && rst ? 'I' : 'Q', isOrig);
     } else if (controls == 1) {
       // S, H, F and R come again when the sequence number differs from the last one of their kind.
       if (syn) {
         char code = ack ? 'H' : 'S';
-        if (checkHistory('S', code, isOrig) && rel != ep.lastSynAt) {
-          letters.add(cased(code, isOrig));
+        if (letters.addFirst('S', code, isOrig) && rel != ep.lastSynAt) {
+          letters.add(code, isOrig);
         }
         ep.lastSynAt = rel;
       }
       if (fin) {
         // A FIN's sequence number is the one after its data.
-        if (checkHistory('F', 'F', isOrig) && rel + payload != ep.lastFinAt) {
-          letters.add(cased('F', isOrig));
+        if (letters.addFirst('F', 'F', isOrig) && rel + payload != ep.lastFinAt) {
+          letters.add('F', isOrig);
         }
         ep.lastFinAt = rel + payload;
       }
       if (rst) {
-        if (checkHistory('R', 'R', isOrig) && rel != ep.lastRstAt) {
-          letters.add(cased('R', isOrig));
+        if (letters.addFirst('R', 'R', isOrig) && rel != ep.lastRstAt) {
+          letters.add('R', isOrig);
         }
         ep.lastRstAt = rel;
       }
     } else if (payload > 0) {
-      checkHistory('D', 'D', isOrig);
+      letters.addFirst('D', 'D', isOrig);
     } else if (ack) {
-      checkHistory('A', 'A', isOrig);
+      letters.addFirst('A', 'A', isOrig);
     }
-  }
-
-  /**
-   * Zeek's {@code CheckHistory}: adds the letter the first time this side shows this kind of packet
-   * and returns false, else returns true. Zeek keeps "seen" bits per side; a side's bit is set
-   * exactly when a letter of that kind in that side's case is in the history (SYN and SYN/ACK share
-   * one), so the letters are the bits.
-   */
-  private boolean checkHistory(char kind, char letter, boolean isOrig) {
-    boolean seen = letters.contains(cased(kind, isOrig)) || (kind == 'S' && letters.contains(cased('H', isOrig)));
-    if (!seen) {
-      letters.add(cased(letter, isOrig));
-    }
-    return seen;
-  }
-
-  /** {@code ScaledHistoryEntry}: the letter again at the 1st, 10th, 100th, ... occurrence. */
-  private int logScale(int count, char letter, boolean isOrig) {
-    int next = count == Integer.MAX_VALUE ? count : count + 1;
-    if (next != count && isPowerOfTen(next)) {
-      letters.add(cased(letter, isOrig));
-    }
-    return next;
-  }
-
-  static boolean isPowerOfTen(int n) {
-    long p = 1;
-    while (p < n) {
-      p *= 10;
-    }
-    return p == n;
-  }
-
-  private static char cased(char letter, boolean isOrig) {
-    return isOrig ? letter : Character.toLowerCase(letter);
   }
 
   /** Zeek's {@code UpdateStateMachine} for the sender {@code ep}, after the packet's letters. */
@@ -406,7 +371,7 @@ public final class FlowHistory {
       return;
     }
     if (Seq.after(upTo - peer.start, 2) && ep.clean() && peer.clean()) {
-      peer.gaps = logScale(peer.gaps, 'G', peer == orig);
+      peer.gaps = letters.scaled(peer.gaps, 'G', peer == orig);
     }
     peer.contiguous = upTo;
   }

@@ -35,6 +35,49 @@ final class HistoryLetters {
     letters[size++] = (byte) letter;
   }
 
+  /**
+   * Zeek's {@code CheckHistory}: adds the letter (in the side's case) the first time this side
+   * shows this kind of packet and returns false, else returns true. Zeek keeps "seen" bits per
+   * side; a side's bit is set exactly when a letter of that kind in that side's case is in the
+   * history (SYN and SYN/ACK share one), so the letters are the bits.
+   */
+  boolean addFirst(char kind, char letter, boolean isOrig) {
+    boolean seen = contains(cased(kind, isOrig)) || (kind == 'S' && contains(cased('H', isOrig)));
+    if (!seen) {
+      add(cased(letter, isOrig));
+    }
+    return seen;
+  }
+
+  /**
+   * Zeek's {@code ScaledHistoryEntry}: counts one more, and adds the letter (in the side's case)
+   * at the 1st, 10th, 100th, ... occurrence; returns the new count.
+   */
+  int scaled(int count, char letter, boolean isOrig) {
+    int next = count == Integer.MAX_VALUE ? count : count + 1;
+    if (next != count && isPowerOfTen(next)) {
+      add(cased(letter, isOrig));
+    }
+    return next;
+  }
+
+  /** The letter in the originator's (upper) or the responder's (lower) case. */
+  void add(char letter, boolean isOrig) {
+    add(cased(letter, isOrig));
+  }
+
+  static boolean isPowerOfTen(int n) {
+    long p = 1;
+    while (p < n) {
+      p *= 10;
+    }
+    return p == n;
+  }
+
+  private static char cased(char letter, boolean isOrig) {
+    return isOrig ? letter : Character.toLowerCase(letter);
+  }
+
   boolean contains(char letter) {
     for (int i = 0; i < size; i++) {
       if (letters[i] == letter) {

@@ -15,29 +15,34 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The connection table as the engine sees it: the connections of the last {@code capacity}
- * lookups kept decoded, as objects, in least-recently-used order, over a changelogged RocksDB
- * store that has no record cache of its own. A connection reaches the store below (encoded, one
- * changelog record) when it is pushed out of this cache or when Kafka Streams commits; between
- * two commits, a connection's packets cost a hash lookup each, no encoding and no store call.
+ * The connection table as the engine sees it, in three tiers: the connections of the last
+ * {@code capacity} lookups kept decoded, as objects, in least-recently-used order; behind them,
+ * those pushed out, kept packed as bytes ({@link PackedConnections}, up to a memory budget); and
+ * below both, a changelogged RocksDB store that has no record cache of its own. A connection
+ * reaches the store below (encoded, one changelog record) when Kafka Streams commits, or when it
+ * is pushed out of packed memory; between two commits, a connection's packets cost a hash lookup
+ * each, no encoding and no store call.
  *
  * <p>Why a store and not a map in the processor: Kafka Streams tells stores, not processors, that
  * it is about to commit ({@link HoldingStore}).
  *
  * <p>Contract with the engine (see {@link ConnectionTable}): a connection changed is put back
  * before the record is done. The engine mutates the object it got in place, so a connection
- * pushed out between its lookup and its put is simply written again at the put.
+ * pushed out between its lookup and its put is simply written again at the put (and its packed
+ * copy dropped).
  */
 final class ConnectionCacheStore extends HoldingStore implements ConnectionTable {
 
   /** One key's cached state. {@code conn == null} with {@code dirty}: removed, not yet deleted below. */
   private static final class Slot {
+    final FlowKey key;
     Conn conn;
     boolean dirty;
     /** The store below may hold a value for this key (so a removal must be written). */
     boolean stored;
 
-    Slot(Conn conn, boolean stored) {
+    Slot(FlowKey key, Conn conn, boolean stored) {
+      this.key = key;
       this.conn = conn;
       this.stored = stored;
     }
@@ -45,13 +50,25 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
 
   private final int capacity;
   private final LinkedHashMap<FlowKey, Slot> slots;
+  /** Where connections pushed out of {@link #slots} go, as bytes, before the store below. */
+  private final PackedConnections packed;
   /**
-   * Whether every connection in the store below is also in {@link #slots}: then a key missing
-   * here belongs to a new connection, and no store read is needed to learn that (a RocksDB read
-   * that finds nothing cost as much as all the rest of a packet in the benchmark's profile). Null
-   * until the first use after (re)initialization, when the store below is read in full if it holds
-   * no more connections than the cache does; false from the moment a connection that is in the
-   * store below is pushed out of the cache.
+   * Every slot that turned changed since the last commit, in that order, so that a commit visits
+   * the changed connections only: walking all of a full cache to find them cost a commit more
+   * than encoding them did (JFR, exactly-once run, where commits come every 100 ms). A slot written
+   * early (pushed out) or dropped stays listed, clean, and is skipped; the list is compacted when
+   * such slots make up most of it, so it stays within twice the cache's size between commits.
+   */
+  private final ArrayList<Slot> changed = new ArrayList<>();
+  /** Slots that are changed and not yet written: all of them in {@link #slots}, listed in {@link #changed}. */
+  private int changedCount;
+  /**
+   * Whether every connection in the store below is also in memory ({@link #slots} or
+   * {@link #packed}): then a key missing there belongs to a new connection, and no store read is
+   * needed to learn that (a RocksDB read that finds nothing cost as much as all the rest of a
+   * packet in the benchmark's profile). Null until the first use after (re)initialization, when
+   * the store below is read in full if it fits in memory; false from the moment a connection that
+   * is in the store below leaves memory.
    */
   private Boolean complete;
   private long readsBelow;
@@ -63,7 +80,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   private FlowKey lastKey;
   private Slot lastSlot;
 
-  ConnectionCacheStore(KeyValueStore<Bytes, byte[]> encoded, int capacity) {
+  ConnectionCacheStore(KeyValueStore<Bytes, byte[]> encoded, int capacity, long packedBytes) {
     super(encoded);
     if (capacity < 1) {
       throw new IllegalArgumentException("connection cache capacity must be at least 1: " + capacity);
@@ -72,20 +89,32 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     // Access order: least recently used first out. (CLOCK over insertion order, which spares the
     // relinking on every lookup, measured no different: the lookup's cost is the hash map's.)
     this.slots = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true);
+    this.packed = new PackedConnections(packedBytes);
   }
 
   @Override
   public Conn get(FlowKey key) {
     boolean everyConnectionIsHere = complete(); // first, as it may fill the cache
     Slot s = slots.get(key);
-    if (s == null && !everyConnectionIsHere) {
-      readsBelow++;
-      byte[] v = wrapped().get(Bytes.wrap(StateCodec.encode(key)));
-      // A miss is remembered too: a new connection is looked up, then put, then (if short) removed,
-      // and a connection that never reached the store below needs no tombstone there.
-      s = new Slot(v == null ? null : StateCodec.decodeConn(v), v != null);
-      slots.put(key, s);
-      evictBeyondCapacity();
+    if (s == null) {
+      byte[] encodedKey = StateCodec.encode(key);
+      PackedConnections.Taken t = packed.take(encodedKey);
+      if (t != null) {
+        s = new Slot(key, t.value() == null ? null : StateCodec.decodeConn(t.value()), t.stored());
+        if (t.changed()) {
+          markChanged(s);
+        }
+      } else if (!everyConnectionIsHere) {
+        readsBelow++;
+        byte[] v = wrapped().get(Bytes.wrap(encodedKey));
+        // A miss is remembered too: a new connection is looked up, then put, then (if short) removed,
+        // and a connection that never reached the store below needs no tombstone there.
+        s = new Slot(key, v == null ? null : StateCodec.decodeConn(v), v != null);
+      }
+      if (s != null) {
+        slots.put(key, s);
+        evictBeyondCapacity();
+      }
     }
     lastKey = s == null ? null : key;
     lastSlot = s;
@@ -98,11 +127,12 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     Slot s = slot(key);
     if (s != null) {
       s.conn = conn;
-      s.dirty = true;
+      markChanged(s);
       return;
     }
-    s = new Slot(conn, !everyConnectionIsHere); // new, or pushed out since its lookup and so perhaps below
-    s.dirty = true; // before anything is pushed out below: a changed connection is written, never dropped
+    // New, or pushed out since its lookup: then it is packed, or perhaps below.
+    s = new Slot(key, conn, mayBeBelow(key, everyConnectionIsHere));
+    markChanged(s); // before anything is pushed out below: a changed connection is written, never dropped
     slots.put(key, s);
     evictBeyondCapacity();
   }
@@ -111,23 +141,50 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   public void remove(FlowKey key) {
     boolean everyConnectionIsHere = complete(); // first, as it may fill the cache
     Slot s = slot(key);
-    if (s == null && everyConnectionIsHere) {
+    if (s == null && !mayBeBelow(key, everyConnectionIsHere)) {
       return; // nothing below to delete
     }
     if (s != null && !s.stored) {
       slots.remove(key); // born and gone between two writes: the store below never knew it
+      markClean(s); // its place in the list of changed slots is skipped
       forgetLast(s);
       return;
     }
     if (s != null) {
       s.conn = null;
-      s.dirty = true;
+      markChanged(s);
       return;
     }
-    s = new Slot(null, true);
-    s.dirty = true; // before anything is pushed out below: the delete is written, never dropped
+    s = new Slot(key, null, true);
+    markChanged(s); // before anything is pushed out below: the delete is written, never dropped
     slots.put(key, s);
     evictBeyondCapacity();
+  }
+
+  /**
+   * For a key not in {@link #slots}: whether the store below may hold it. Its packed entry, if it
+   * has one, is dropped: the caller replaces it.
+   */
+  private boolean mayBeBelow(FlowKey key, boolean everyConnectionIsHere) {
+    PackedConnections.Taken t = packed.take(StateCodec.encode(key));
+    return t != null ? t.stored() : !everyConnectionIsHere;
+  }
+
+  private void markChanged(Slot s) {
+    if (s.dirty) {
+      return;
+    }
+    s.dirty = true;
+    changedCount++;
+    if (changed.size() >= 2 * changedCount + 1024) {
+      changed.removeIf(c -> !c.dirty); // mostly slots pushed out (and written) since the last commit
+    }
+    changed.add(s);
+  }
+
+  private void markClean(Slot s) {
+    s.dirty = false;
+    changedCount--;
   }
 
   private Slot slot(FlowKey key) {
@@ -146,6 +203,11 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     return slots.size();
   }
 
+  /** Connections held packed (including removals not yet written). */
+  int packed() {
+    return packed.size();
+  }
+
   /** Lookups that had to read the store below. */
   long readsBelow() {
     return readsBelow;
@@ -158,16 +220,18 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     return complete;
   }
 
-  /** Reads the store below into the cache, up to its capacity; true if that was all of it. */
+  /** Reads the store below into the cache, decoded and then packed, as far as they go; true if that was all of it. */
   private boolean loadAllIfTheyFit() {
     try (KeyValueIterator<Bytes, byte[]> all = wrapped().all()) {
       while (all.hasNext()) {
-        if (slots.size() >= capacity) {
+        KeyValue<Bytes, byte[]> e = all.next();
+        if (slots.size() < capacity) {
+          FlowKey key = StateCodec.decodeKey(e.key.get());
+          slots.putIfAbsent(key, new Slot(key, StateCodec.decodeConn(e.value), true));
+        } else if (!packed.add(e.key.get(), e.value, PackedConnections.STORED, this::writeBelow)
+            || packed.storedEntryLeft()) {
           return false; // what was read stays, as a warm start
         }
-        KeyValue<Bytes, byte[]> e = all.next();
-        FlowKey key = StateCodec.decodeKey(e.key.get());
-        slots.putIfAbsent(key, new Slot(StateCodec.decodeConn(e.value), true));
       }
     }
     return true;
@@ -176,6 +240,9 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   @Override
   void forgetHeld() {
     slots.clear();
+    packed.clear();
+    changed.clear();
+    changedCount = 0;
     complete = null;
     lastKey = null;
     lastSlot = null;
@@ -184,55 +251,79 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   /** Writes every changed connection below in one batch (one RocksDB write batch, then the changelog). */
   @Override
   void writeHeld() {
-    List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>();
-    Iterator<Map.Entry<FlowKey, Slot>> it = slots.entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<FlowKey, Slot> e = it.next();
-      Slot s = e.getValue();
+    List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>(changed.size());
+    for (Slot s : changed) {
       if (!s.dirty) {
-        continue;
+        continue; // written when it was pushed out, or dropped unwritten
       }
-      KeyValue<Bytes, byte[]> change = written(e.getKey(), s);
+      KeyValue<Bytes, byte[]> change = written(s);
       if (change != null) {
         batch.add(change);
       }
       if (s.conn == null) {
-        it.remove();
+        slots.remove(s.key);
         forgetLast(s);
       }
     }
+    changed.clear();
+    changedCount = 0;
+    packed.drainChanged((key, value) -> batch.add(KeyValue.pair(Bytes.wrap(key), value)));
     if (!batch.isEmpty()) {
       wrapped().putAll(batch);
     }
   }
 
+  /**
+   * Moves the least recently used slots out: packed, changed or not, if they fit; otherwise (too
+   * large, or no packed memory) a changed one is written below at once.
+   */
   private void evictBeyondCapacity() {
     while (slots.size() > capacity) {
       Iterator<Map.Entry<FlowKey, Slot>> it = slots.entrySet().iterator();
-      Map.Entry<FlowKey, Slot> eldest = it.next();
-      Slot s = eldest.getValue();
-      KeyValue<Bytes, byte[]> change = s.dirty ? written(eldest.getKey(), s) : null;
-      if (change != null) {
-        wrapped().put(change.key, change.value); // a null value deletes without reading the old one
-      }
-      if (s.stored) {
-        complete = false;
-      }
+      Slot s = it.next().getValue();
       it.remove();
       forgetLast(s);
+      if (s.conn != null || s.stored) { // else a remembered miss, or a removal of nothing below: forgotten
+        byte[] key = StateCodec.encode(s.key);
+        byte[] value = s.conn == null ? null : StateCodec.encode(s.conn);
+        int flags = (s.dirty ? PackedConnections.CHANGED : 0) | (s.stored ? PackedConnections.STORED : 0);
+        if (packed.add(key, value, flags, this::writeBelow)) {
+          if (s.dirty) {
+            markClean(s); // its change travels with the packed entry
+          }
+        } else {
+          KeyValue<Bytes, byte[]> change = s.dirty ? written(s) : null;
+          if (change != null) {
+            wrapped().put(change.key, change.value); // a null value deletes without reading the old one
+          }
+          if (s.stored) {
+            complete = false;
+          }
+        }
+      } else if (s.dirty) {
+        markClean(s);
+      }
+      if (packed.storedEntryLeft()) {
+        complete = false;
+      }
+      s.conn = null; // it may stay listed as changed until the next commit: not with its connection
     }
   }
 
+  private void writeBelow(byte[] key, byte[] value) {
+    wrapped().put(Bytes.wrap(key), value); // a null value deletes without reading the old one
+  }
+
   /** The write that brings the store below up to a changed slot (null if none is needed); the slot is clean after. */
-  private static KeyValue<Bytes, byte[]> written(FlowKey key, Slot s) {
-    s.dirty = false;
+  private KeyValue<Bytes, byte[]> written(Slot s) {
+    markClean(s);
     if (s.conn != null) {
       s.stored = true;
-      return KeyValue.pair(Bytes.wrap(StateCodec.encode(key)), StateCodec.encode(s.conn));
+      return KeyValue.pair(Bytes.wrap(StateCodec.encode(s.key)), StateCodec.encode(s.conn));
     }
     if (s.stored) {
       s.stored = false;
-      return KeyValue.pair(Bytes.wrap(StateCodec.encode(key)), null);
+      return KeyValue.pair(Bytes.wrap(StateCodec.encode(s.key)), null);
     }
     return null;
   }

@@ -7,13 +7,16 @@ import java.time.Duration;
 
 /**
  * What the topology needs to be built: topics, the engine's configuration, the rule set, how
- * often and how much to expire per punctuation, and how many connections each task keeps decoded
- * in memory between commits ({@link ConnectionCacheStore}).
+ * often and how much to expire per punctuation, how many connections each task keeps decoded in
+ * memory between commits, and how much heap it may give to those kept packed behind them
+ * ({@link ConnectionCacheStore}).
  */
 public record InspectorSettings(Topics topics, TrackerConfig tracker, RuleSet rules, Duration expiryInterval,
-    int expiryBudget, int connectionCache) {
+    int expiryBudget, int connectionCache, long connectionMemory) {
   /** About 32 MiB of heap per task: a cached TCP connection, history and map entries included, takes ~650 bytes. */
   public static final int DEFAULT_CONNECTION_CACHE = 50_000;
+  /** 64 MiB of heap per task: about 550,000 connections packed (~110 bytes each with the index). */
+  public static final long DEFAULT_CONNECTION_MEMORY = 64L << 20;
 
   public InspectorSettings {
     if (expiryInterval.isNegative() || expiryInterval.isZero()) {
@@ -25,30 +28,37 @@ public record InspectorSettings(Topics topics, TrackerConfig tracker, RuleSet ru
     if (connectionCache < 1) {
       throw new IllegalArgumentException("connection cache must hold at least 1 connection: " + connectionCache);
     }
+    if (connectionMemory < 0 || connectionMemory > PackedConnections.MAX_BUDGET) {
+      throw new IllegalArgumentException("connection memory must be from 0 to 16 GiB: " + connectionMemory);
+    }
   }
 
   public static InspectorSettings defaults() {
     return new InspectorSettings(Topics.defaults(), TrackerConfig.defaults(), RuleSet.privateNetworksAsHome(),
-        Duration.ofSeconds(1), 10_000, DEFAULT_CONNECTION_CACHE);
+        Duration.ofSeconds(1), 10_000, DEFAULT_CONNECTION_CACHE, DEFAULT_CONNECTION_MEMORY);
   }
 
   public InspectorSettings withRules(RuleSet value) {
-    return new InspectorSettings(topics, tracker, value, expiryInterval, expiryBudget, connectionCache);
+    return new InspectorSettings(topics, tracker, value, expiryInterval, expiryBudget, connectionCache, connectionMemory);
   }
 
   public InspectorSettings withTracker(TrackerConfig value) {
-    return new InspectorSettings(topics, value, rules, expiryInterval, expiryBudget, connectionCache);
+    return new InspectorSettings(topics, value, rules, expiryInterval, expiryBudget, connectionCache, connectionMemory);
   }
 
   public InspectorSettings withExpiryBudget(int value) {
-    return new InspectorSettings(topics, tracker, rules, expiryInterval, value, connectionCache);
+    return new InspectorSettings(topics, tracker, rules, expiryInterval, value, connectionCache, connectionMemory);
   }
 
   public InspectorSettings withTopics(Topics value) {
-    return new InspectorSettings(value, tracker, rules, expiryInterval, expiryBudget, connectionCache);
+    return new InspectorSettings(value, tracker, rules, expiryInterval, expiryBudget, connectionCache, connectionMemory);
   }
 
   public InspectorSettings withConnectionCache(int value) {
-    return new InspectorSettings(topics, tracker, rules, expiryInterval, expiryBudget, value);
+    return new InspectorSettings(topics, tracker, rules, expiryInterval, expiryBudget, value, connectionMemory);
+  }
+
+  public InspectorSettings withConnectionMemory(long bytes) {
+    return new InspectorSettings(topics, tracker, rules, expiryInterval, expiryBudget, connectionCache, bytes);
   }
 }

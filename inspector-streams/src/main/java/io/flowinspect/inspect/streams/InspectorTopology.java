@@ -37,15 +37,16 @@ public final class InspectorTopology {
     topology.addSource(SOURCE, t.packets().keySerde().deserializer(),
         new PacketBatchReader(t.packets().valueSerde().deserializer()), t.packets().name());
     topology.addProcessor(PROCESSOR, () -> new InspectProcessor(settings), SOURCE);
-    // Connections, touched by every packet, are cached decoded by their own store; the other stores,
-    // written once or twice per connection, hold their writes back in a hash map. Both write to
-    // RocksDB and the changelog when Kafka Streams commits (and the first also when it pushes a
-    // connection out, the second before a scan), so a connection changed by many batches between
+    // Connections, touched by every packet, are cached in memory by their own store (decoded, then
+    // packed); the other stores, written once or twice per connection, hold their writes back in a
+    // hash map. Both write to RocksDB and the changelog when Kafka Streams commits (and also when a
+    // connection leaves memory, or before a scan), so a connection changed by many batches between
     // two commits reaches RocksDB and its changelog once, and the changelog holds every change up
-    // to the last committed offsets (and, between commits, some later ones: connections pushed out). Neither needs Kafka Streams' record cache, which orders its entries by key
-    // bytes in a TreeMap at a cost these stores do not need to pay.
+    // to the last committed offsets (and, between commits, some later ones). Neither needs Kafka
+    // Streams' record cache, which orders its entries by key bytes in a TreeMap at a cost these
+    // stores do not need to pay.
     topology.addStateStore(new WrappingStoreBuilder<>(CONNECTIONS_STORE,
-        below -> new ConnectionCacheStore(below, settings.connectionCache())), PROCESSOR);
+        below -> new ConnectionCacheStore(below, settings.connectionCache(), settings.connectionMemory())), PROCESSOR);
     // Index keys name a connection and a time and are written once; an expectation or a counter
     // may be put again over a value that is already below.
     for (String store : List.of(EXPIRY_STORE, UNREPLIED_STORE)) {

@@ -348,10 +348,10 @@ class FlowHistoryTest {
 
   @Test
   void logScaleStopsAtTheNextPowerOfTen() {
-    assertThat(FlowHistory.isPowerOfTen(1)).isTrue();
-    assertThat(FlowHistory.isPowerOfTen(10)).isTrue();
-    assertThat(FlowHistory.isPowerOfTen(1_000_000_000)).isTrue();
-    assertThat(FlowHistory.isPowerOfTen(11)).isFalse();
-    assertThat(FlowHistory.isPowerOfTen(Integer.MAX_VALUE)).isFalse();
+    assertThat(HistoryLetters.isPowerOfTen(1)).isTrue();
+    assertThat(HistoryLetters.isPowerOfTen(10)).isTrue();
+    assertThat(HistoryLetters.isPowerOfTen(1_000_000_000)).isTrue();
+    assertThat(HistoryLetters.isPowerOfTen(11)).isFalse();
+    assertThat(HistoryLetters.isPowerOfTen(Integer.MAX_VALUE)).isFalse();
   }
 }

@@ -38,12 +38,17 @@ class ConnectionCacheStoreTest {
   private List<String> writesBelow;
   private KeyValueStore<Bytes, byte[]> below;
 
+  /** Decoded connections only: whatever is pushed out goes below. */
   private ConnectionCacheStore cache(int capacity) {
+    return cache(capacity, 0);
+  }
+
+  private ConnectionCacheStore cache(int capacity, long packedBytes) {
     RecordingStore recording = new RecordingStore(InspectorTopology.CONNECTIONS_STORE,
         k -> StateCodec.decodeKey(k.get()).toString());
     below = recording.store;
     writesBelow = recording.writes;
-    ConnectionCacheStore store = new ConnectionCacheStore(below, capacity);
+    ConnectionCacheStore store = new ConnectionCacheStore(below, capacity, packedBytes);
     store.init(new MockProcessorContext<>().getStateStoreContext(), store);
     return store;
   }
@@ -89,7 +94,18 @@ class ConnectionCacheStoreTest {
   @Test
   void everyChangedConnectionReachesTheStoreBelowHoweverSmallTheCache() {
     for (int capacity = 1; capacity <= 4; capacity++) {
-      ConnectionCacheStore store = cache(capacity);
+      for (long packedBytes : PACKED_BUDGETS) {
+        everyChangedConnectionReachesTheStoreBelow(capacity, packedBytes);
+      }
+    }
+  }
+
+  /** None; a few kilobytes (so that packed connections are pushed out below too); plenty. */
+  private static final long[] PACKED_BUDGETS = {0, 12 * 1024, 1 << 20};
+
+  private void everyChangedConnectionReachesTheStoreBelow(int capacity, long packedBytes) {
+    {
+      ConnectionCacheStore store = cache(capacity, packedBytes);
       Inspector engine = inspector(store);
       for (int round = 0; round < 3; round++) {
         for (int client = 1; client <= 20; client++) {
@@ -100,16 +116,159 @@ class ConnectionCacheStoreTest {
 
       for (int client = 1; client <= 20; client++) {
         byte[] stored = below.get(Bytes.wrap(StateCodec.encode(udpKey(client))));
-        assertThat(stored).as("client %d, capacity %d", client, capacity).isNotNull();
-        assertThat(StateCodec.decodeConn(stored).replyPackets()).as("client %d, capacity %d", client, capacity)
-            .isEqualTo(2);
+        String where = String.format("client %d, capacity %d, packed %d bytes", client, capacity, packedBytes);
+        assertThat(stored).as(where).isNotNull();
+        assertThat(StateCodec.decodeConn(stored).replyPackets()).as(where).isEqualTo(2);
       }
     }
   }
 
   @Test
+  void aCommitWritesTheConnectionsChangedSinceTheLastCommitAndNoOthers() {
+    ConnectionCacheStore store = cache(100);
+    Inspector engine = inspector(store);
+    for (int client = 1; client <= 10; client++) {
+      engine.inspect(udpKey(client), udp(0, false));
+    }
+    store.flushCache();
+    writesBelow.clear();
+
+    engine.inspect(udpKey(3), udp(1, true));
+    engine.inspect(udpKey(7), udp(1, true));
+    engine.inspect(udpKey(3), udp(2, false));
+    store.flushCache();
+
+    assertThat(writesBelow).containsExactlyInAnyOrder("put " + udpKey(3), "put " + udpKey(7));
+  }
+
+  @Test
+  void connectionsPushedOutByTheThousandBetweenCommitsAreWrittenOnceAndTheCommitWritesOnlyTheRest() {
+    ConnectionCacheStore store = cache(8);
+    Inspector engine = inspector(store);
+    int clients = 5_000; // enough pushed-out slots to make the list of changed ones compact itself
+    for (int client = 1; client <= clients; client++) {
+      engine.inspect(udpKey(client), udp(0, false));
+    }
+    assertThat(writesBelow).hasSize(clients - 8);
+    writesBelow.clear();
+
+    store.flushCache();
+
+    assertThat(writesBelow).hasSize(8);
+    for (int client = 1; client <= clients; client++) {
+      assertThat(below.get(Bytes.wrap(StateCodec.encode(udpKey(client))))).as("client %d", client).isNotNull();
+    }
+  }
+
+  @Test
+  void aConnectionPushedOutIsPackedNotWrittenAndComesBackWithItsState() {
+    ConnectionCacheStore store = cache(1, 1 << 20);
+    Inspector engine = inspector(store);
+    FlowKey first = udpKey(1);
+    engine.inspect(first, udp(0, false));
+    engine.inspect(first, udp(1, true));
+
+    engine.inspect(udpKey(2), udp(2, false)); // room for one decoded: the first is packed
+
+    assertThat(store.packed()).isEqualTo(1);
+    assertThat(writesBelow).isEmpty();
+    assertThat(store.get(first).replyPackets()).isEqualTo(1);
+    assertThat(store.readsBelow()).isZero();
+    store.flushCache();
+    assertThat(writesBelow).containsExactlyInAnyOrder("put " + first, "put " + udpKey(2));
+  }
+
+  @Test
+  void whilePackedMemoryHoldsEveryConnectionNoneIsReadFromBelow() {
+    ConnectionCacheStore store = cache(10, 1 << 20);
+    Inspector engine = inspector(store);
+
+    for (int round = 0; round < 2; round++) {
+      for (int client = 1; client <= 2_000; client++) {
+        engine.inspect(udpKey(client), udp(round, round > 0));
+      }
+    }
+
+    assertThat(store.readsBelow()).isZero();
+    assertThat(writesBelow).isEmpty();
+    assertThat(store.get(udpKey(1)).replyPackets()).isEqualTo(1);
+  }
+
+  @Test
+  void connectionsPushedOutOfPackedMemoryAreWrittenBelowAndReadBackFromThere() {
+    ConnectionCacheStore store = cache(10, 32 * 1024);
+    Inspector engine = inspector(store);
+    for (int client = 1; client <= 2_000; client++) {
+      engine.inspect(udpKey(client), udp(0, false));
+    }
+    assertThat(writesBelow).isNotEmpty(); // packed memory is full: the oldest went below
+
+    for (int client = 1; client <= 2_000; client++) {
+      engine.inspect(udpKey(client), udp(1, true));
+    }
+
+    assertThat(store.readsBelow()).isPositive();
+    store.flushCache();
+    for (int client = 1; client <= 2_000; client++) {
+      byte[] stored = below.get(Bytes.wrap(StateCodec.encode(udpKey(client))));
+      assertThat(StateCodec.decodeConn(stored).replyPackets()).as("client %d", client).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aPackedConnectionThatEndsIsDeletedBelowOnlyIfItWasWrittenThere() {
+    ConnectionCacheStore store = cache(1, 1 << 20);
+    Inspector engine = inspector(store);
+    FlowKey written = udpKey(1);
+    FlowKey neverWritten = udpKey(2);
+    engine.inspect(written, udp(0, false));
+    store.flushCache();
+    engine.inspect(neverWritten, udp(0, false)); // packs the first
+    engine.inspect(udpKey(3), udp(0, false)); // packs the second
+    writesBelow.clear();
+
+    store.remove(written);
+    store.remove(neverWritten);
+    store.flushCache();
+
+    assertThat(writesBelow).contains("delete " + written).doesNotContain("delete " + neverWritten);
+    assertThat(store.get(written)).isNull();
+    assertThat(store.get(neverWritten)).isNull();
+  }
+
+  @Test
+  void aRestartReadsTheConnectionsBelowIntoDecodedAndPackedMemoryWhenTheyFit() {
+    ConnectionCacheStore first = cache(1_000);
+    Inspector writer = inspector(first);
+    for (int client = 1; client <= 500; client++) {
+      writer.inspect(udpKey(client), udp(0, false));
+    }
+    first.flushCache();
+    KeyValueStore<Bytes, byte[]> kept = below;
+    ConnectionCacheStore restarted = cache(10, 1 << 20);
+    try (var all = kept.all()) {
+      all.forEachRemaining(e -> below.put(e.key, e.value)); // as a restore from the changelog would
+    }
+    writesBelow.clear();
+    Inspector engine = inspector(restarted);
+
+    for (int client = 1; client <= 600; client++) {
+      engine.inspect(udpKey(client), udp(1, client <= 500));
+    }
+
+    assertThat(restarted.readsBelow()).isZero();
+    assertThat(restarted.get(udpKey(250)).replyPackets()).isEqualTo(1);
+  }
+
+  @Test
   void aConnectionPushedOutBetweenItsLookupAndItsRemovalIsStillDeletedBelow() {
-    ConnectionCacheStore store = cache(1);
+    for (long packedBytes : PACKED_BUDGETS) {
+      aConnectionPushedOutBetweenItsLookupAndItsRemovalIsStillDeletedBelow(packedBytes);
+    }
+  }
+
+  private void aConnectionPushedOutBetweenItsLookupAndItsRemovalIsStillDeletedBelow(long packedBytes) {
+    ConnectionCacheStore store = cache(1, packedBytes);
     Inspector engine = inspector(store);
     FlowKey a = udpKey(1);
     FlowKey b = udpKey(2);
@@ -117,7 +276,8 @@ class ConnectionCacheStoreTest {
     engine.inspect(b, udp(0, false)); // room for one: a goes below
     Conn bState = store.get(b);
 
-    assertThat(store.get(a)).as("read back from below").isNotNull(); // b goes below
+    store.flushCache(); // both below
+    assertThat(store.get(a)).as("read back").isNotNull(); // b goes out
     store.put(b, bState); // and comes back, pushing a out between its lookup and its removal
     store.remove(a);
     store.flushCache();
@@ -248,7 +408,8 @@ class ConnectionCacheStoreTest {
 
   @Test
   void aMetricCountsTheLookupsThatHadToReadRocksDb() {
-    try (TopologyHarness t = new TopologyHarness(InspectorSettings.defaults().withConnectionCache(1), stateDir)) {
+    try (TopologyHarness t = new TopologyHarness(InspectorSettings.defaults().withConnectionCache(1).withConnectionMemory(0),
+        stateDir)) {
       var first = TopologyHarness.tcpKey("10.0.0.1", 40000, "198.51.100.7", 443);
       var second = TopologyHarness.tcpKey("10.0.0.2", 40000, "198.51.100.7", 443);
 
@@ -267,7 +428,8 @@ class ConnectionCacheStoreTest {
   }
 
   private static FlowKey udpKey(int client) {
-    return FlowKey.of(0, UDP, IpAddress.parse("10.0.0." + client), 40000, IpAddress.parse("198.51.100.53"), 53);
+    String client4 = "10.0." + (client / 250) + "." + (1 + client % 250);
+    return FlowKey.of(0, UDP, IpAddress.parse(client4), 40000, IpAddress.parse("198.51.100.53"), 53);
   }
 
   /** A DNS-sized datagram at {@code second} seconds, from the server when {@code fromServer}. */

@@ -37,6 +37,29 @@ class StreamsPropertiesTest {
   }
 
   @Test
+  void atLeastOnceCommitsEveryFiveSeconds() {
+    Properties p = StreamsProperties.of("localhost:9092", "app", Topics.withPrefix("t"), Map.of());
+
+    assertThat(new StreamsConfig(p).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(5_000L);
+  }
+
+  @Test
+  void exactlyOnceKeepsKafkaStreamsHundredMillisecondCommits() {
+    Properties p = StreamsProperties.of("localhost:9092", "app", Topics.withPrefix("t"),
+        Map.of(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2));
+
+    assertThat(new StreamsConfig(p).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(100L);
+  }
+
+  @Test
+  void anEnforcerTradesThroughputForVerdictLatencyWithShortCommits() {
+    Properties p = StreamsProperties.of("localhost:9092", "app", Topics.withPrefix("t"),
+        Map.of(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100"));
+
+    assertThat(new StreamsConfig(p).getLong(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG)).isEqualTo(100L);
+  }
+
+  @Test
   void userOverridesWin() {
     Properties p = StreamsProperties.of("localhost:9092", "app", Topics.withPrefix("t"),
         Map.of(BoundedRocksDbSettings.MEMORY_BYTES, "536870912", StreamsConfig.PROCESSING_GUARANTEE_CONFIG,

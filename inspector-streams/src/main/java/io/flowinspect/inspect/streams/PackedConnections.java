@@ -1,0 +1,453 @@
+package io.flowinspect.inspect.streams;
+
+import java.util.Arrays;
+
+/**
+ * Connections kept in memory as their stored bytes, behind the decoded cache, for tables far
+ * larger than it can hold: a million connections as objects take ~650 MB of heap and keep the
+ * collector busy; here, as bytes in a few large arrays that the collector never traces, ~130 MB.
+ *
+ * <p>Layout. Entries live in chunks of up to 16 MiB, each in a block of a size class (multiples of
+ * 16 bytes), so that a freed block is reused by the next entry of its class and nothing is ever
+ * compacted. The chunks and the index stay within the budget (give or take one chunk when the
+ * budget is smaller than an entry needs); when they are full, an entry takes a free block of a
+ * larger class before anything is pushed out. An entry is a 5-byte header (flags, key length, value length, size class) followed by
+ * the key and the value. An open-addressing index of longs (linear probing, deletion by backward
+ * shift) maps a key to its block: the key's hash in the high 32 bits, so that most probes compare
+ * no bytes, and the block's address in 8-byte units, plus one, in the low 32 bits.
+ *
+ * <p>Flags follow the decoded cache's slots: changed since the last commit, perhaps in the store
+ * below, and absent (a removal the store below has yet to learn). Changed entries are listed by
+ * address for the commit. A listed block may be freed and reused before the commit: the commit
+ * reads it as it then is, so what is written is only ever what is changed at that moment.
+ *
+ * <p>Not thread-safe: one per task, used by its stream thread.
+ */
+final class PackedConnections {
+  /** To be written to the store below at the next commit. */
+  static final int CHANGED = 1;
+  /** The store below may hold the key, so a removal must be written there. */
+  static final int STORED = 1 << 1;
+  /** No value: the connection is gone, and the store below may still have it. */
+  static final int ABSENT = 1 << 2;
+  private static final int LISTED = 1 << 3;
+  /** Added since the eviction hand last passed: spared once. */
+  private static final int RECENT = 1 << 4;
+  private static final int FREE = 1 << 5;
+
+  private static final int HEADER = 5;
+  private static final int CLASS_BYTES = 16;
+  /** Larger entries are not packed (the caller writes them below instead). */
+  static final int MAX_ENTRY = 1024;
+  private static final int MIN_INDEX = 1 << 10;
+  static final long MIN_INDEX_BYTES = MIN_INDEX * (long) Long.BYTES;
+  /** Addresses are kept in 32 bits of 8-byte units. */
+  static final long MAX_BUDGET = 16L << 30;
+
+  /** An entry taken out of the table: its value ({@code null} if absent) and flags. */
+  record Taken(byte[] value, int flags) {
+    boolean changed() {
+      return (flags & CHANGED) != 0;
+    }
+
+    boolean stored() {
+      return (flags & STORED) != 0;
+    }
+  }
+
+  /** Receives the changed entries that leave, to write them below ({@code value == null}: a removal). */
+  interface Writer {
+    void write(byte[] key, byte[] value);
+  }
+
+  private final long budgetBytes;
+  /** Chunks of 16 MiB, or an eighth of a small budget (at least 4 KiB). */
+  private final int chunkShift;
+  private final int chunkSize;
+  private byte[][] chunks = new byte[0][];
+  /** Where the next fresh block goes. */
+  private long top;
+  private final long[] freeBlocks = new long[MAX_ENTRY / CLASS_BYTES + 1];
+  private long[] index = new long[MIN_INDEX];
+  private int entries;
+  private long blockBytes;
+  private int hand;
+  private long[] listed = new long[1024];
+  private int listedCount;
+  private int changedCount;
+  private boolean storedLeft;
+
+  PackedConnections(long budgetBytes) {
+    if (budgetBytes < 0 || budgetBytes > MAX_BUDGET) {
+      throw new IllegalArgumentException("packed connections need a budget from 0 to 16 GiB: " + budgetBytes);
+    }
+    this.budgetBytes = budgetBytes;
+    this.chunkShift = Math.max(12, Math.min(24, 63 - Long.numberOfLeadingZeros(Math.max(1, budgetBytes / 8))));
+    this.chunkSize = 1 << chunkShift;
+    Arrays.fill(freeBlocks, -1);
+  }
+
+  int size() {
+    return entries;
+  }
+
+  /** Bytes held: the chunks (entries, free blocks, the unused end) and the index. */
+  long bytes() {
+    return (long) chunks.length * chunkSize + (long) index.length * Long.BYTES;
+  }
+
+  /** Bytes of the blocks that hold entries. */
+  long entryBytes() {
+    return blockBytes;
+  }
+
+  int changed() {
+    return changedCount;
+  }
+
+  /** Removes and returns the entry of {@code key}, or null if there is none. */
+  Taken take(byte[] key) {
+    int hash = hash(key);
+    int mask = index.length - 1;
+    for (int i = hash & mask; index[i] != 0; i = (i + 1) & mask) {
+      long slot = index[i];
+      if ((int) (slot >>> 32) == hash && keyEquals(addressOf(slot), key)) {
+        long address = addressOf(slot);
+        Taken t = new Taken(valueAt(address), flagsAt(address) & (CHANGED | STORED | ABSENT));
+        unindex(i);
+        free(address);
+        return t;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Adds the entry of a key that is not in the table. When the budget is reached, entries leave
+   * first, the changed ones through {@code writer}. False, with nothing changed, if the entry is
+   * too large to pack or the budget too small to hold it at all.
+   */
+  boolean add(byte[] key, byte[] value, int flags, Writer writer) {
+    int length = HEADER + key.length + (value == null ? 0 : value.length);
+    if (length > MAX_ENTRY || key.length > 255) {
+      return false;
+    }
+    int block = (length + CLASS_BYTES - 1) / CLASS_BYTES * CLASS_BYTES;
+    if (block + (long) index.length * Long.BYTES > budgetBytes) {
+      return false;
+    }
+    if (entries + 1 > maxLoad(index.length)) {
+      if ((long) chunks.length * chunkSize + 2L * index.length * Long.BYTES <= budgetBytes) {
+        rehash(index.length * 2);
+      } else {
+        evictOne(writer);
+      }
+    }
+    long address = allocate(block, writer);
+    byte[] chunk = chunkOf(address);
+    int at = offsetOf(address);
+    int f = (flags & (CHANGED | STORED)) | (value == null ? ABSENT : 0) | RECENT;
+    int valueLength = value == null ? 0 : value.length;
+    chunk[at] = (byte) f;
+    chunk[at + 1] = (byte) key.length;
+    chunk[at + 2] = (byte) (valueLength >>> 8);
+    chunk[at + 3] = (byte) valueLength;
+    System.arraycopy(key, 0, chunk, at + HEADER, key.length);
+    if (value != null) {
+      System.arraycopy(value, 0, chunk, at + HEADER + key.length, valueLength);
+    }
+    insert(hash(key), address);
+    entries++;
+    if ((f & CHANGED) != 0) {
+      changedCount++;
+      list(address);
+    }
+    return true;
+  }
+
+  /** Hands every changed entry to {@code writer}; after it none is changed, and absent ones are gone. */
+  void drainChanged(Writer writer) {
+    for (int n = 0; n < listedCount; n++) {
+      long address = listed[n];
+      int f = flagsAt(address);
+      if ((f & (CHANGED | FREE)) != CHANGED) {
+        continue; // taken, pushed out, or its block reused by an entry written already
+      }
+      if ((f & (ABSENT | STORED)) != ABSENT) {
+        writer.write(keyAt(address), valueAt(address)); // not a removal of what never was below
+      }
+      changedCount--;
+      if ((f & ABSENT) != 0) {
+        setFlags(address, f & ~CHANGED);
+        remove(address);
+      } else {
+        setFlags(address, (f & ~(CHANGED | LISTED)) | STORED);
+      }
+    }
+    listedCount = 0;
+  }
+
+  /** Whether an entry that the store below holds has left the table since the last call. */
+  boolean storedEntryLeft() {
+    boolean left = storedLeft;
+    storedLeft = false;
+    return left;
+  }
+
+  /** Forgets everything (the store below is the truth again). */
+  void clear() {
+    chunks = new byte[0][];
+    top = 0;
+    Arrays.fill(freeBlocks, -1);
+    index = new long[MIN_INDEX];
+    entries = 0;
+    blockBytes = 0;
+    hand = 0;
+    listedCount = 0;
+    changedCount = 0;
+    storedLeft = false;
+  }
+
+  /** Pushes one entry out, by CLOCK over the index; a changed one goes below through {@code writer}. */
+  private void evictOne(Writer writer) {
+    if (entries == 0) {
+      throw new IllegalStateException("nothing to push out of an empty table");
+    }
+    int mask = index.length - 1;
+    while (true) {
+      hand = (hand + 1) & mask;
+      long slot = index[hand];
+      if (slot == 0) {
+        continue;
+      }
+      long address = addressOf(slot);
+      int f = flagsAt(address);
+      if ((f & RECENT) != 0) {
+        setFlags(address, f & ~RECENT);
+        continue;
+      }
+      if ((f & CHANGED) != 0 && (f & (ABSENT | STORED)) != ABSENT) {
+        writer.write(keyAt(address), valueAt(address));
+      }
+      if ((f & ABSENT) == 0 && (f & (CHANGED | STORED)) != 0) {
+        storedLeft = true; // the store below has it now, memory does not
+      }
+      unindex(hand);
+      free(address);
+      return;
+    }
+  }
+
+  private void remove(long address) {
+    int mask = index.length - 1;
+    for (int i = hash(keyAt(address)) & mask; index[i] != 0; i = (i + 1) & mask) {
+      if (addressOf(index[i]) == address) {
+        unindex(i);
+        free(address);
+        return;
+      }
+    }
+    throw new IllegalStateException("a packed connection is missing from the index");
+  }
+
+  private void insert(int hash, long address) {
+    int mask = index.length - 1;
+    int i = hash & mask;
+    while (index[i] != 0) {
+      i = (i + 1) & mask;
+    }
+    index[i] = (long) hash << 32 | ((address >>> 3) + 1);
+  }
+
+  /** Empties index slot {@code i}, moving back the later entries of its probe run that may fill it. */
+  private void unindex(int i) {
+    int mask = index.length - 1;
+    int hole = i;
+    for (int j = (i + 1) & mask; index[j] != 0; j = (j + 1) & mask) {
+      int home = (int) (index[j] >>> 32) & mask;
+      boolean reachable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
+      if (reachable) {
+        index[hole] = index[j];
+        hole = j;
+      }
+    }
+    index[hole] = 0;
+    entries--;
+  }
+
+  private void rehash(int length) {
+    long[] old = index;
+    index = new long[length];
+    hand = 0;
+    for (long slot : old) {
+      if (slot != 0) {
+        insert((int) (slot >>> 32), addressOf(slot));
+      }
+    }
+  }
+
+  private static int maxLoad(int indexLength) {
+    return indexLength - (indexLength >>> 2); // 75 %
+  }
+
+  private void list(long address) {
+    if (listedCount == listed.length) {
+      if (listedCount >= 2 * changedCount + 1024) {
+        compactListed();
+      }
+      if (listedCount == listed.length) {
+        listed = Arrays.copyOf(listed, listed.length * 2);
+      }
+    }
+    setFlags(address, flagsAt(address) | LISTED);
+    listed[listedCount++] = address;
+  }
+
+  /** Keeps only the listed blocks that hold a changed entry, each once. */
+  private void compactListed() {
+    int kept = 0;
+    for (int n = 0; n < listedCount; n++) {
+      long address = listed[n];
+      setFlags(address, flagsAt(address) & ~LISTED);
+    }
+    for (int n = 0; n < listedCount; n++) {
+      long address = listed[n];
+      int f = flagsAt(address);
+      if ((f & (CHANGED | FREE | LISTED)) == CHANGED) {
+        setFlags(address, f | LISTED);
+        listed[kept++] = address;
+      }
+    }
+    listedCount = kept;
+  }
+
+  /**
+   * A block of at least {@code block} bytes, its class in its header: a free one of the class, or
+   * fresh space while the chunks stay within the budget, or a free one of a larger class, or room
+   * made by pushing entries out.
+   */
+  private long allocate(int block, Writer writer) {
+    int sizeClass = block / CLASS_BYTES;
+    while (true) {
+      if (freeBlocks[sizeClass] >= 0) {
+        return reuse(sizeClass);
+      }
+      if (roomInLastChunk(block) || (long) (chunks.length + 1) * chunkSize + (long) index.length * Long.BYTES <= budgetBytes
+          || entries == 0) {
+        return fresh(block);
+      }
+      for (int larger = sizeClass + 1; larger < freeBlocks.length; larger++) {
+        if (freeBlocks[larger] >= 0) {
+          return reuse(larger);
+        }
+      }
+      evictOne(writer);
+    }
+  }
+
+  private long reuse(int sizeClass) {
+    long address = freeBlocks[sizeClass];
+    freeBlocks[sizeClass] = readLong(chunkOf(address), offsetOf(address) + 8);
+    blockBytes += (long) sizeClass * CLASS_BYTES;
+    return address;
+  }
+
+  private boolean roomInLastChunk(int block) {
+    return chunks.length > 0 && (top >>> chunkShift) == chunks.length - 1 && offsetOf(top) + block <= chunkSize;
+  }
+
+  private long fresh(int block) {
+    if (!roomInLastChunk(block)) {
+      chunks = Arrays.copyOf(chunks, chunks.length + 1);
+      chunks[chunks.length - 1] = new byte[chunkSize];
+      top = (long) (chunks.length - 1) << chunkShift;
+    }
+    long address = top;
+    top += block;
+    chunkOf(address)[offsetOf(address) + 4] = (byte) (block / CLASS_BYTES);
+    blockBytes += block;
+    return address;
+  }
+
+  private void free(long address) {
+    byte[] chunk = chunkOf(address);
+    int at = offsetOf(address);
+    if ((chunk[at] & CHANGED) != 0) {
+      changedCount--;
+    }
+    int sizeClass = chunk[at + 4] & 0xff;
+    chunk[at] = (byte) FREE;
+    writeLong(chunk, at + 8, freeBlocks[sizeClass]);
+    freeBlocks[sizeClass] = address;
+    blockBytes -= (long) sizeClass * CLASS_BYTES;
+  }
+
+  private boolean keyEquals(long address, byte[] key) {
+    byte[] chunk = chunkOf(address);
+    int at = offsetOf(address);
+    return (chunk[at + 1] & 0xff) == key.length
+        && Arrays.equals(chunk, at + HEADER, at + HEADER + key.length, key, 0, key.length);
+  }
+
+  private byte[] keyAt(long address) {
+    byte[] chunk = chunkOf(address);
+    int at = offsetOf(address);
+    return Arrays.copyOfRange(chunk, at + HEADER, at + HEADER + (chunk[at + 1] & 0xff));
+  }
+
+  /** The value, or null if the entry is absent. */
+  private byte[] valueAt(long address) {
+    byte[] chunk = chunkOf(address);
+    int at = offsetOf(address);
+    if ((chunk[at] & ABSENT) != 0) {
+      return null;
+    }
+    int from = at + HEADER + (chunk[at + 1] & 0xff);
+    int length = (chunk[at + 2] & 0xff) << 8 | (chunk[at + 3] & 0xff);
+    return Arrays.copyOfRange(chunk, from, from + length);
+  }
+
+  private int flagsAt(long address) {
+    return chunkOf(address)[offsetOf(address)] & 0xff;
+  }
+
+  private void setFlags(long address, int flags) {
+    chunkOf(address)[offsetOf(address)] = (byte) flags;
+  }
+
+  private byte[] chunkOf(long address) {
+    return chunks[(int) (address >>> chunkShift)];
+  }
+
+  private int offsetOf(long address) {
+    return (int) (address & (chunkSize - 1));
+  }
+
+  private static long addressOf(long slot) {
+    return ((slot & 0xffff_ffffL) - 1) << 3;
+  }
+
+  private static int hash(byte[] key) {
+    int h = Arrays.hashCode(key);
+    h ^= h >>> 16; // murmur3's finalizer: the low bits pick the slot
+    h *= 0x85eb_ca6b;
+    h ^= h >>> 13;
+    h *= 0xc2b2_ae35;
+    return h ^ (h >>> 16);
+  }
+
+  private static long readLong(byte[] b, int at) {
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+      v = v << 8 | (b[at + i] & 0xff);
+    }
+    return v;
+  }
+
+  private static void writeLong(byte[] b, int at, long v) {
+    for (int i = 7; i >= 0; i--) {
+      b[at + i] = (byte) v;
+      v >>>= 8;
+    }
+  }
+}

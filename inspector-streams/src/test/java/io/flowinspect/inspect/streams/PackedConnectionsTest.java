@@ -1,0 +1,180 @@
+package io.flowinspect.inspect.streams;
+
+import static io.flowinspect.inspect.streams.PackedConnections.ABSENT;
+import static io.flowinspect.inspect.streams.PackedConnections.CHANGED;
+import static io.flowinspect.inspect.streams.PackedConnections.STORED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class PackedConnectionsTest {
+  /** What the store below received, key to value (null: a removal), last write wins. */
+  private final Map<String, String> below = new LinkedHashMap<>();
+  private final List<String> writes = new ArrayList<>();
+  private final PackedConnections.Writer writer = (k, v) -> {
+    String key = new String(k, StandardCharsets.UTF_8);
+    String value = v == null ? null : new String(v, StandardCharsets.UTF_8);
+    below.put(key, value);
+    writes.add(key + "=" + value);
+  };
+
+  private static byte[] b(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void anEntryIsTakenBackWithItsValueAndFlagsAndThenIsGone() {
+    PackedConnections t = new PackedConnections(1 << 20);
+    assertThat(t.add(b("k1"), b("value one"), CHANGED | STORED, writer)).isTrue();
+
+    PackedConnections.Taken taken = t.take(b("k1"));
+
+    assertThat(new String(taken.value(), StandardCharsets.UTF_8)).isEqualTo("value one");
+    assertThat(taken.changed()).isTrue();
+    assertThat(taken.stored()).isTrue();
+    assertThat(t.take(b("k1"))).isNull();
+    assertThat(t.size()).isZero();
+    assertThat(writes).isEmpty();
+  }
+
+  @Test
+  void aCommitWritesTheChangedEntriesOnceAndKeepsThemAsStored() {
+    PackedConnections t = new PackedConnections(1 << 20);
+    t.add(b("changed"), b("v1"), CHANGED, writer);
+    t.add(b("clean"), b("v2"), STORED, writer);
+
+    t.drainChanged(writer);
+    t.drainChanged(writer);
+
+    assertThat(writes).containsExactly("changed=v1");
+    PackedConnections.Taken taken = t.take(b("changed"));
+    assertThat(taken.changed()).isFalse();
+    assertThat(taken.stored()).isTrue();
+  }
+
+  @Test
+  void aRemovalWaitingForTheStoreBelowIsWrittenAsOneAndThenForgotten() {
+    PackedConnections t = new PackedConnections(1 << 20);
+    t.add(b("gone"), null, CHANGED | STORED, writer);
+    assertThat(t.take(b("gone")).value()).isNull(); // the table answers "absent" without asking below
+    t.add(b("gone"), null, CHANGED | STORED, writer);
+
+    t.drainChanged(writer);
+
+    assertThat(writes).containsExactly("gone=null");
+    assertThat(t.size()).isZero();
+  }
+
+  @Test
+  void whenTheBudgetIsFullTheChangedEntriesPushedOutAreWrittenAndTheCleanOnesDropped() {
+    PackedConnections t = new PackedConnections(64 * 1024);
+    int n = 5_000;
+    for (int i = 0; i < n; i++) {
+      assertThat(t.add(b("key-" + i), b("value-" + i), i % 2 == 0 ? CHANGED : STORED, writer)).isTrue();
+    }
+
+    assertThat(t.bytes()).isLessThanOrEqualTo(64 * 1024);
+    assertThat(t.size()).isLessThan(n);
+    assertThat(t.storedEntryLeft()).isTrue();
+    for (String w : writes) {
+      int i = Integer.parseInt(w.substring("key-".length(), w.indexOf('=')));
+      assertThat(i % 2).as(w).isZero(); // only changed entries reach the store below
+    }
+    int kept = 0;
+    for (int i = 0; i < n; i++) {
+      PackedConnections.Taken taken = t.take(b("key-" + i));
+      if (taken != null) {
+        kept++;
+        assertThat(new String(taken.value(), StandardCharsets.UTF_8)).isEqualTo("value-" + i);
+      } else if (i % 2 == 0) {
+        assertThat(below).containsEntry("key-" + i, "value-" + i);
+      }
+    }
+    assertThat(kept + writes.size()).isGreaterThanOrEqualTo(n / 2);
+  }
+
+  @Test
+  void anEntryTooLargeToPackIsRefusedAndNothingChanges() {
+    PackedConnections t = new PackedConnections(1 << 20);
+
+    assertThat(t.add(b("big"), new byte[PackedConnections.MAX_ENTRY], CHANGED, writer)).isFalse();
+    assertThat(t.size()).isZero();
+    assertThat(t.changed()).isZero();
+  }
+
+  @Test
+  void aZeroBudgetPacksNothing() {
+    PackedConnections t = new PackedConnections(0);
+
+    assertThat(t.add(b("k"), b("v"), CHANGED, writer)).isFalse();
+    assertThat(t.bytes()).isLessThanOrEqualTo(PackedConnections.MIN_INDEX_BYTES);
+  }
+
+  /**
+   * Random adds, takes, commits and push-outs against a plain map of what memory and the store
+   * below should hold: every key is found where it should be, with its last value, whatever the
+   * reuse of blocks, the growth of the index and the backward shifts of its deletions.
+   */
+  @Test
+  void agreesWithASimpleModelThroughRandomChurn() {
+    for (long budget : new long[] {16 * 1024, 256 * 1024, 8L << 20}) {
+      Random random = new Random(budget);
+      PackedConnections t = new PackedConnections(budget);
+      below.clear();
+      Map<String, String> memory = new HashMap<>(); // key -> value ("" for absent), what the table should hold
+      Map<String, Boolean> changed = new HashMap<>();
+      for (int step = 0; step < 200_000; step++) {
+        String key = "flow-" + random.nextInt(3_000);
+        int op = random.nextInt(10);
+        if (op < 5) {
+          PackedConnections.Taken taken = t.take(b(key));
+          if (taken == null) {
+            if (memory.containsKey(key)) {
+              // pushed out: every entry here was added changed, so the store below has its last value
+              String expected = memory.get(key).isEmpty() ? null : memory.get(key);
+              assertThat(below.get(key)).as("%s pushed out at step %d", key, step).isEqualTo(expected);
+              memory.remove(key);
+              changed.remove(key);
+            }
+          } else {
+            String value = taken.value() == null ? "" : new String(taken.value(), StandardCharsets.UTF_8);
+            assertThat(memory).as("step %d", step).containsEntry(key, value);
+            assertThat(taken.changed()).isEqualTo(changed.get(key));
+            memory.remove(key);
+            changed.remove(key);
+          }
+        } else if (op < 9) {
+          t.take(b(key)); // an add is for a key the table does not hold
+          memory.remove(key);
+          changed.remove(key);
+          boolean absent = random.nextInt(8) == 0;
+          String value = absent ? "" : "v" + step + "-" + "x".repeat(random.nextInt(200));
+          assertThat(t.add(b(key), absent ? null : b(value), CHANGED | STORED, writer)).isTrue();
+          memory.put(key, value);
+          changed.put(key, true);
+        } else {
+          t.drainChanged(writer);
+          for (Map.Entry<String, Boolean> e : changed.entrySet()) {
+            String v = memory.get(e.getKey());
+            if (e.getValue()) {
+              assertThat(below.get(e.getKey())).as(e.getKey()).isEqualTo(v.isEmpty() ? null : v);
+            }
+          }
+          memory.values().removeIf(String::isEmpty); // written removals are forgotten
+          changed.keySet().retainAll(memory.keySet());
+          changed.replaceAll((k, v) -> false);
+        }
+        assertThat(t.bytes()).isLessThanOrEqualTo(Math.max(budget, 2L * PackedConnections.MIN_INDEX_BYTES));
+      }
+      assertThat(t.changed()).isEqualTo((int) changed.values().stream().filter(c -> c).count());
+    }
+  }
+}
