@@ -145,8 +145,10 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
       return; // nothing below to delete
     }
     if (s != null && !s.stored) {
-      slots.remove(key); // born and gone between two writes: the store below never knew it
-      markClean(s); // its place in the list of changed slots is skipped
+      slots.remove(key); // born and gone between two writes (or a remembered miss): nothing below
+      if (s.dirty) {
+        markClean(s); // its place in the list of changed slots is skipped
+      }
       forgetLast(s);
       return;
     }
@@ -201,6 +203,11 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   /** Connections held decoded (including remembered misses and removals not yet written). */
   int cached() {
     return slots.size();
+  }
+
+  /** Decoded connections changed since the last commit and not yet written (for tests). */
+  int changedSlots() {
+    return changedCount;
   }
 
   /** Connections held packed (including removals not yet written). */

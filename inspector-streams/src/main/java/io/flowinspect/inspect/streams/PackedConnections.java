@@ -9,12 +9,14 @@ import java.util.Arrays;
  *
  * <p>Layout. Entries live in chunks of up to 16 MiB, each in a block of a size class (multiples of
  * 16 bytes), so that a freed block is reused by the next entry of its class and nothing is ever
- * compacted. The chunks and the index stay within the budget (give or take one chunk when the
- * budget is smaller than an entry needs); when they are full, an entry takes a free block of a
- * larger class before anything is pushed out. An entry is a 5-byte header (flags, key length, value length, size class) followed by
+ * compacted. An entry is a 5-byte header (flags, key length, value length, size class) followed by
  * the key and the value. An open-addressing index of longs (linear probing, deletion by backward
  * shift) maps a key to its block: the key's hash in the high 32 bits, so that most probes compare
- * no bytes, and the block's address in 8-byte units, plus one, in the low 32 bits.
+ * no bytes, and the block's address in 8-byte units, plus one, in the low 32 bits. The chunks and
+ * the index stay within the budget; when they are full, an entry takes a free block of a larger
+ * class before anything is pushed out, and the table starts over when its free space has become
+ * unusable (see {@link #allocate}). The list of changed entries, 8 bytes per change since the last
+ * commit, comes on top.
  *
  * <p>Flags follow the decoded cache's slots: changed since the last commit, perhaps in the store
  * below, and absent (a removal the store below has yet to learn). Changed entries are listed by
@@ -65,10 +67,13 @@ final class PackedConnections {
   private final int chunkShift;
   private final int chunkSize;
   private byte[][] chunks = new byte[0][];
-  /** Where the next fresh block goes. */
-  private long top;
+  /** Where the next fresh block goes: a chunk (== chunks.length before the first) and an offset in it. */
+  private int topChunk;
+  private int topOffset;
   private final long[] freeBlocks = new long[MAX_ENTRY / CLASS_BYTES + 1];
-  private long[] index = new long[MIN_INDEX];
+  /** A budget too small for an index and one chunk packs nothing (and holds nothing). */
+  private final boolean disabled;
+  private long[] index;
   private int entries;
   private long blockBytes;
   private int hand;
@@ -76,6 +81,9 @@ final class PackedConnections {
   private int listedCount;
   private int changedCount;
   private boolean storedLeft;
+  private long startedOver;
+  /** Entries pushed out for one that needs a block before giving up on packing it. */
+  static final int MAX_EVICTIONS_PER_ADD = 16;
 
   PackedConnections(long budgetBytes) {
     if (budgetBytes < 0 || budgetBytes > MAX_BUDGET) {
@@ -84,6 +92,8 @@ final class PackedConnections {
     this.budgetBytes = budgetBytes;
     this.chunkShift = Math.max(12, Math.min(24, 63 - Long.numberOfLeadingZeros(Math.max(1, budgetBytes / 8))));
     this.chunkSize = 1 << chunkShift;
+    this.disabled = budgetBytes < MIN_INDEX_BYTES + chunkSize;
+    this.index = disabled ? new long[0] : new long[MIN_INDEX];
     Arrays.fill(freeBlocks, -1);
   }
 
@@ -107,6 +117,9 @@ final class PackedConnections {
 
   /** Removes and returns the entry of {@code key}, or null if there is none. */
   Taken take(byte[] key) {
+    if (disabled) {
+      return null;
+    }
     int hash = hash(key);
     int mask = index.length - 1;
     for (int i = hash & mask; index[i] != 0; i = (i + 1) & mask) {
@@ -124,12 +137,13 @@ final class PackedConnections {
 
   /**
    * Adds the entry of a key that is not in the table. When the budget is reached, entries leave
-   * first, the changed ones through {@code writer}. False, with nothing changed, if the entry is
-   * too large to pack or the budget too small to hold it at all.
+   * first, the changed ones through {@code writer}. False if the entry is not packed: too large,
+   * a budget too small, or no block for it after {@link #MAX_EVICTIONS_PER_ADD} entries left (the
+   * caller then writes it below itself).
    */
   boolean add(byte[] key, byte[] value, int flags, Writer writer) {
     int length = HEADER + key.length + (value == null ? 0 : value.length);
-    if (length > MAX_ENTRY || key.length > 255) {
+    if (disabled || length > MAX_ENTRY || key.length > 255) {
       return false;
     }
     int block = (length + CLASS_BYTES - 1) / CLASS_BYTES * CLASS_BYTES;
@@ -144,6 +158,9 @@ final class PackedConnections {
       }
     }
     long address = allocate(block, writer);
+    if (address < 0) {
+      return false;
+    }
     byte[] chunk = chunkOf(address);
     int at = offsetOf(address);
     int f = (flags & (CHANGED | STORED)) | (value == null ? ABSENT : 0) | RECENT;
@@ -197,9 +214,10 @@ final class PackedConnections {
   /** Forgets everything (the store below is the truth again). */
   void clear() {
     chunks = new byte[0][];
-    top = 0;
+    topChunk = 0;
+    topOffset = 0;
     Arrays.fill(freeBlocks, -1);
-    index = new long[MIN_INDEX];
+    index = disabled ? new long[0] : new long[MIN_INDEX];
     entries = 0;
     blockBytes = 0;
     hand = 0;
@@ -324,16 +342,22 @@ final class PackedConnections {
   /**
    * A block of at least {@code block} bytes, its class in its header: a free one of the class, or
    * fresh space while the chunks stay within the budget, or a free one of a larger class, or room
-   * made by pushing entries out.
+   * made by pushing a few entries out; -1 if none of that gives one.
+   *
+   * <p>Blocks of a class are only reused for entries of that class or smaller, so free space can
+   * sit in classes too small for the entries that now come (connections grow as their history
+   * does). Pushing entries out until one of the right size happens to be freed could empty the
+   * table for one entry; so at most {@link #MAX_EVICTIONS_PER_ADD} leave, and when more than half
+   * of the chunks is free but unusable, the table starts over: every entry leaves (the changed ones
+   * written below) and the chunks are carved afresh.
    */
   private long allocate(int block, Writer writer) {
     int sizeClass = block / CLASS_BYTES;
-    while (true) {
+    for (int evicted = 0; ; evicted++) {
       if (freeBlocks[sizeClass] >= 0) {
         return reuse(sizeClass);
       }
-      if (roomInLastChunk(block) || (long) (chunks.length + 1) * chunkSize + (long) index.length * Long.BYTES <= budgetBytes
-          || entries == 0) {
+      if (canCarve(block)) {
         return fresh(block);
       }
       for (int larger = sizeClass + 1; larger < freeBlocks.length; larger++) {
@@ -341,8 +365,34 @@ final class PackedConnections {
           return reuse(larger);
         }
       }
+      if (entries == 0 || evicted == MAX_EVICTIONS_PER_ADD) {
+        break;
+      }
       evictOne(writer);
     }
+    if ((long) chunks.length * chunkSize - blockBytes > (long) chunks.length * chunkSize / 2) {
+      startOver(writer);
+      return fresh(block);
+    }
+    return -1;
+  }
+
+  /** Every entry leaves (the changed ones through {@code writer}) and the chunks are reused from the start. */
+  private void startOver(Writer writer) {
+    while (entries > 0) {
+      evictOne(writer);
+    }
+    Arrays.fill(freeBlocks, -1);
+    blockBytes = 0;
+    topChunk = 0;
+    topOffset = 0;
+    listedCount = 0; // every listed entry has left, written
+    startedOver++;
+  }
+
+  /** How many times fragmentation made the table start over (for tests and metrics). */
+  long startedOver() {
+    return startedOver;
   }
 
   private long reuse(int sizeClass) {
@@ -352,18 +402,30 @@ final class PackedConnections {
     return address;
   }
 
-  private boolean roomInLastChunk(int block) {
-    return chunks.length > 0 && (top >>> chunkShift) == chunks.length - 1 && offsetOf(top) + block <= chunkSize;
+  private boolean roomAtTop(int block) {
+    return topChunk < chunks.length && topOffset + block <= chunkSize;
+  }
+
+  /** Whether fresh space is left: at the top, in a chunk after it (after starting over), or in a new chunk within budget. */
+  private boolean canCarve(int block) {
+    return roomAtTop(block) || topChunk + 1 < chunks.length
+        || (long) (chunks.length + 1) * chunkSize + (long) index.length * Long.BYTES <= budgetBytes;
   }
 
   private long fresh(int block) {
-    if (!roomInLastChunk(block)) {
-      chunks = Arrays.copyOf(chunks, chunks.length + 1);
-      chunks[chunks.length - 1] = new byte[chunkSize];
-      top = (long) (chunks.length - 1) << chunkShift;
+    if (!roomAtTop(block)) {
+      if (topChunk < chunks.length) {
+        topChunk++; // the rest of the current chunk is too short: left unused
+      }
+      if (topChunk >= chunks.length) {
+        chunks = Arrays.copyOf(chunks, chunks.length + 1);
+        chunks[chunks.length - 1] = new byte[chunkSize];
+        topChunk = chunks.length - 1;
+      }
+      topOffset = 0;
     }
-    long address = top;
-    top += block;
+    long address = (long) topChunk << chunkShift | topOffset;
+    topOffset += block;
     chunkOf(address)[offsetOf(address) + 4] = (byte) (block / CLASS_BYTES);
     blockBytes += block;
     return address;

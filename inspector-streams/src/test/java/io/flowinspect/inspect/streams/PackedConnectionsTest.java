@@ -98,7 +98,44 @@ class PackedConnectionsTest {
         assertThat(below).containsEntry("key-" + i, "value-" + i);
       }
     }
-    assertThat(kept + writes.size()).isGreaterThanOrEqualTo(n / 2);
+    assertThat(kept).as("entries still packed").isPositive();
+    assertThat(t.size()).as("all taken").isZero();
+  }
+
+  /**
+   * Connections grow (their history does), so entries come to need blocks of a larger class than
+   * the free ones: the table pushes a bounded number out per entry, never exceeds its budget, and
+   * starts over rather than hold memory that no entry can use.
+   */
+  @Test
+  void whenEntriesOutgrowTheirSizeClassTheTableStaysWithinBudgetAndFillsAgain() {
+    long budget = 1 << 20;
+    PackedConnections t = new PackedConnections(budget);
+    for (int i = 0; i < 30_000; i++) {
+      t.add(b("key-" + i), new byte[20], CHANGED, writer); // 48-byte blocks
+    }
+    assertThat(t.size() * 48L).isGreaterThan(budget / 2);
+
+    for (int i = 30_000; i < 60_000; i++) {
+      int before = writes.size();
+      long startedOver = t.startedOver();
+      boolean packed = t.add(b("key-" + i), new byte[40], CHANGED, writer); // 64-byte blocks
+      if (t.startedOver() == startedOver) {
+        assertThat(writes.size() - before).as("pushed out for entry %d", i)
+            .isLessThanOrEqualTo(PackedConnections.MAX_EVICTIONS_PER_ADD + 1);
+      }
+      if (!packed) {
+        writer.write(b("key-" + i), new byte[40]);
+      }
+      assertThat(t.bytes()).isLessThanOrEqualTo(budget);
+    }
+
+    assertThat(t.startedOver()).isPositive();
+    assertThat(t.size() * 64L).as("live bytes after the growth").isGreaterThan(budget / 2);
+    for (int i = 0; i < 60_000; i++) {
+      String key = "key-" + i;
+      assertThat(t.take(b(key)) != null || below.containsKey(key)).as(key).isTrue(); // nothing lost
+    }
   }
 
   @Test
@@ -111,11 +148,12 @@ class PackedConnectionsTest {
   }
 
   @Test
-  void aZeroBudgetPacksNothing() {
+  void aZeroBudgetPacksNothingAndHoldsNothing() {
     PackedConnections t = new PackedConnections(0);
 
     assertThat(t.add(b("k"), b("v"), CHANGED, writer)).isFalse();
-    assertThat(t.bytes()).isLessThanOrEqualTo(PackedConnections.MIN_INDEX_BYTES);
+    assertThat(t.take(b("k"))).isNull();
+    assertThat(t.bytes()).isZero();
   }
 
   /**
@@ -131,6 +169,7 @@ class PackedConnectionsTest {
       below.clear();
       Map<String, String> memory = new HashMap<>(); // key -> value ("" for absent), what the table should hold
       Map<String, Boolean> changed = new HashMap<>();
+      int refused = 0;
       for (int step = 0; step < 200_000; step++) {
         String key = "flow-" + random.nextInt(3_000);
         int op = random.nextInt(10);
@@ -157,9 +196,13 @@ class PackedConnectionsTest {
           changed.remove(key);
           boolean absent = random.nextInt(8) == 0;
           String value = absent ? "" : "v" + step + "-" + "x".repeat(random.nextInt(200));
-          assertThat(t.add(b(key), absent ? null : b(value), CHANGED | STORED, writer)).isTrue();
-          memory.put(key, value);
-          changed.put(key, true);
+          if (t.add(b(key), absent ? null : b(value), CHANGED | STORED, writer)) {
+            memory.put(key, value);
+            changed.put(key, true);
+          } else {
+            writer.write(b(key), absent ? null : b(value)); // not packed: the caller writes it below
+            refused++;
+          }
         } else {
           t.drainChanged(writer);
           for (Map.Entry<String, Boolean> e : changed.entrySet()) {
@@ -172,9 +215,10 @@ class PackedConnectionsTest {
           changed.keySet().retainAll(memory.keySet());
           changed.replaceAll((k, v) -> false);
         }
-        assertThat(t.bytes()).isLessThanOrEqualTo(Math.max(budget, 2L * PackedConnections.MIN_INDEX_BYTES));
+        assertThat(t.bytes()).isLessThanOrEqualTo(budget);
       }
       assertThat(t.changed()).isEqualTo((int) changed.values().stream().filter(c -> c).count());
+      assertThat(refused).as("entries not packed, budget %d", budget).isLessThan(200_000 / 100);
     }
   }
 }
