@@ -7,12 +7,11 @@ import java.util.Arrays;
  * larger than it can hold: a million connections as objects take ~650 MB of heap and keep the
  * collector busy; here, as bytes in a few large arrays that the collector never traces, ~130 MB.
  *
- * <p>Layout. Entries live in chunks of up to 16 MiB, each in a block of a size class (multiples of
- * 16 bytes), so that a freed block is reused by the next entry of its class and nothing is ever
- * compacted. An entry is a 5-byte header (flags, key length, value length, size class) followed by
- * the key and the value. An open-addressing index of longs (linear probing, deletion by backward
- * shift) maps a key to its block: the key's hash in the high 32 bits, so that most probes compare
- * no bytes, and the block's address in 8-byte units, plus one, in the low 32 bits. The chunks and
+ * <p>Layout. Entries live in blocks of a {@link BlockArena} (16-byte size classes carved from
+ * chunks of up to 16 MiB, reused by later entries of their class, never compacted). An entry is a
+ * 5-byte header (flags, key length, value length, the arena's size class) followed by the key
+ * and the value. An {@link AddressIndex} (open addressing over longs) maps a key's hash to its
+ * block. The chunks and
  * the index stay within the budget; when they are full, an entry takes a free block of a larger
  * class before anything is pushed out, and the table starts over when its free space has become
  * unusable (see {@link #allocate}). The list of changed entries, 8 bytes per change since the last
@@ -35,14 +34,12 @@ final class PackedConnections {
   private static final int LISTED = 1 << 3;
   /** Added since the eviction hand last passed: spared once. */
   private static final int RECENT = 1 << 4;
-  private static final int FREE = 1 << 5;
+  private static final int FREE = BlockArena.FREE;
 
   private static final int HEADER = 5;
-  private static final int CLASS_BYTES = 16;
   /** Larger entries are not packed (the caller writes them below instead). */
   static final int MAX_ENTRY = 1024;
-  private static final int MIN_INDEX = 1 << 10;
-  static final long MIN_INDEX_BYTES = MIN_INDEX * (long) Long.BYTES;
+  static final long MIN_INDEX_BYTES = AddressIndex.MIN_SLOTS * (long) Long.BYTES;
   /** Addresses are kept in 32 bits of 8-byte units. */
   static final long MAX_BUDGET = 16L << 30;
 
@@ -63,19 +60,10 @@ final class PackedConnections {
   }
 
   private final long budgetBytes;
-  /** Chunks of 16 MiB, or an eighth of a small budget (at least 4 KiB). */
-  private final int chunkShift;
-  private final int chunkSize;
-  private byte[][] chunks = new byte[0][];
-  /** Where the next fresh block goes: a chunk (== chunks.length before the first) and an offset in it. */
-  private int topChunk;
-  private int topOffset;
-  private final long[] freeBlocks = new long[MAX_ENTRY / CLASS_BYTES + 1];
+  private final BlockArena arena;
   /** A budget too small for an index and one chunk packs nothing (and holds nothing). */
   private final boolean disabled;
-  private long[] index;
-  private int entries;
-  private long blockBytes;
+  private AddressIndex index;
   private int hand;
   private long[] listed = new long[1024];
   private int listedCount;
@@ -90,25 +78,29 @@ final class PackedConnections {
       throw new IllegalArgumentException("packed connections need a budget from 0 to 16 GiB: " + budgetBytes);
     }
     this.budgetBytes = budgetBytes;
-    this.chunkShift = Math.max(12, Math.min(24, 63 - Long.numberOfLeadingZeros(Math.max(1, budgetBytes / 8))));
-    this.chunkSize = 1 << chunkShift;
-    this.disabled = budgetBytes < MIN_INDEX_BYTES + chunkSize;
-    this.index = disabled ? new long[0] : new long[MIN_INDEX];
-    Arrays.fill(freeBlocks, -1);
+    // Chunks of 16 MiB, or an eighth of a small budget (at least 4 KiB).
+    int chunkShift = Math.max(12, Math.min(24, 63 - Long.numberOfLeadingZeros(Math.max(1, budgetBytes / 8))));
+    this.arena = new BlockArena(chunkShift, MAX_ENTRY);
+    this.disabled = budgetBytes < MIN_INDEX_BYTES + arena.chunkSize();
+    this.index = new AddressIndex(disabled ? 0 : AddressIndex.MIN_SLOTS);
   }
 
   int size() {
-    return entries;
+    return index.size();
   }
 
   /** Bytes held: the chunks (entries, free blocks, the unused end) and the index. */
   long bytes() {
-    return (long) chunks.length * chunkSize + (long) index.length * Long.BYTES;
+    return arena.chunkBytes() + indexBytes();
+  }
+
+  private long indexBytes() {
+    return index.bytes();
   }
 
   /** Bytes of the blocks that hold entries. */
   long entryBytes() {
-    return blockBytes;
+    return arena.blockBytes();
   }
 
   int changed() {
@@ -121,13 +113,11 @@ final class PackedConnections {
       return null;
     }
     int hash = hash(key);
-    int mask = index.length - 1;
-    for (int i = hash & mask; index[i] != 0; i = (i + 1) & mask) {
-      long slot = index[i];
-      if ((int) (slot >>> 32) == hash && keyEquals(addressOf(slot), key)) {
-        long address = addressOf(slot);
+    for (int i = index.slotOf(index.home(hash)); i >= 0; i = index.next(i)) {
+      long address = index.addressAt(i);
+      if (index.hashAt(i) == hash && keyEquals(address, key)) {
         Taken t = new Taken(valueAt(address), flagsAt(address) & (CHANGED | STORED | ABSENT));
-        unindex(i);
+        index.removeAt(i);
         free(address);
         return t;
       }
@@ -146,13 +136,14 @@ final class PackedConnections {
     if (disabled || length > MAX_ENTRY || key.length > 255) {
       return false;
     }
-    int block = (length + CLASS_BYTES - 1) / CLASS_BYTES * CLASS_BYTES;
-    if (block + (long) index.length * Long.BYTES > budgetBytes) {
+    int block = BlockArena.blockFor(length);
+    if (block + indexBytes() > budgetBytes) {
       return false;
     }
-    if (entries + 1 > maxLoad(index.length)) {
-      if ((long) chunks.length * chunkSize + 2L * index.length * Long.BYTES <= budgetBytes) {
-        rehash(index.length * 2);
+    if (index.full()) {
+      if (arena.chunkBytes() + 2 * indexBytes() <= budgetBytes) {
+        index.grow();
+        hand = 0;
       } else {
         evictOne(writer);
       }
@@ -161,8 +152,8 @@ final class PackedConnections {
     if (address < 0) {
       return false;
     }
-    byte[] chunk = chunkOf(address);
-    int at = offsetOf(address);
+    byte[] chunk = arena.chunkOf(address);
+    int at = arena.offsetOf(address);
     int f = (flags & (CHANGED | STORED)) | (value == null ? ABSENT : 0) | RECENT;
     int valueLength = value == null ? 0 : value.length;
     chunk[at] = (byte) f;
@@ -173,8 +164,7 @@ final class PackedConnections {
     if (value != null) {
       System.arraycopy(value, 0, chunk, at + HEADER + key.length, valueLength);
     }
-    insert(hash(key), address);
-    entries++;
+    index.insert(hash(key), address);
     if ((f & CHANGED) != 0) {
       changedCount++;
       list(address);
@@ -213,13 +203,8 @@ final class PackedConnections {
 
   /** Forgets everything (the store below is the truth again). */
   void clear() {
-    chunks = new byte[0][];
-    topChunk = 0;
-    topOffset = 0;
-    Arrays.fill(freeBlocks, -1);
-    index = disabled ? new long[0] : new long[MIN_INDEX];
-    entries = 0;
-    blockBytes = 0;
+    arena.clear();
+    index = new AddressIndex(disabled ? 0 : AddressIndex.MIN_SLOTS);
     hand = 0;
     listedCount = 0;
     changedCount = 0;
@@ -228,17 +213,15 @@ final class PackedConnections {
 
   /** Pushes one entry out, by CLOCK over the index; a changed one goes below through {@code writer}. */
   private void evictOne(Writer writer) {
-    if (entries == 0) {
+    if (index.size() == 0) {
       throw new IllegalStateException("nothing to push out of an empty table");
     }
-    int mask = index.length - 1;
     while (true) {
-      hand = (hand + 1) & mask;
-      long slot = index[hand];
-      if (slot == 0) {
+      hand = (hand + 1) & (index.length() - 1);
+      if (!index.occupied(hand)) {
         continue;
       }
-      long address = addressOf(slot);
+      long address = index.addressAt(hand);
       int f = flagsAt(address);
       if ((f & RECENT) != 0) {
         setFlags(address, f & ~RECENT);
@@ -250,62 +233,21 @@ final class PackedConnections {
       if ((f & ABSENT) == 0 && (f & (CHANGED | STORED)) != 0) {
         storedLeft = true; // the store below has it now, memory does not
       }
-      unindex(hand);
+      index.removeAt(hand);
       free(address);
       return;
     }
   }
 
   private void remove(long address) {
-    int mask = index.length - 1;
-    for (int i = hash(keyAt(address)) & mask; index[i] != 0; i = (i + 1) & mask) {
-      if (addressOf(index[i]) == address) {
-        unindex(i);
+    for (int i = index.slotOf(index.home(hash(keyAt(address)))); i >= 0; i = index.next(i)) {
+      if (index.addressAt(i) == address) {
+        index.removeAt(i);
         free(address);
         return;
       }
     }
     throw new IllegalStateException("a packed connection is missing from the index");
-  }
-
-  private void insert(int hash, long address) {
-    int mask = index.length - 1;
-    int i = hash & mask;
-    while (index[i] != 0) {
-      i = (i + 1) & mask;
-    }
-    index[i] = (long) hash << 32 | ((address >>> 3) + 1);
-  }
-
-  /** Empties index slot {@code i}, moving back the later entries of its probe run that may fill it. */
-  private void unindex(int i) {
-    int mask = index.length - 1;
-    int hole = i;
-    for (int j = (i + 1) & mask; index[j] != 0; j = (j + 1) & mask) {
-      int home = (int) (index[j] >>> 32) & mask;
-      boolean reachable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
-      if (reachable) {
-        index[hole] = index[j];
-        hole = j;
-      }
-    }
-    index[hole] = 0;
-    entries--;
-  }
-
-  private void rehash(int length) {
-    long[] old = index;
-    index = new long[length];
-    hand = 0;
-    for (long slot : old) {
-      if (slot != 0) {
-        insert((int) (slot >>> 32), addressOf(slot));
-      }
-    }
-  }
-
-  private static int maxLoad(int indexLength) {
-    return indexLength - (indexLength >>> 2); // 75 %
   }
 
   private void list(long address) {
@@ -352,40 +294,36 @@ final class PackedConnections {
    * written below) and the chunks are carved afresh.
    */
   private long allocate(int block, Writer writer) {
-    int sizeClass = block / CLASS_BYTES;
     for (int evicted = 0; ; evicted++) {
-      if (freeBlocks[sizeClass] >= 0) {
-        return reuse(sizeClass);
+      long address = arena.reuseExact(block);
+      if (address >= 0) {
+        return address;
       }
-      if (canCarve(block)) {
-        return fresh(block);
+      if (arena.canCarve(block, indexBytes(), budgetBytes)) {
+        return arena.carve(block);
       }
-      for (int larger = sizeClass + 1; larger < freeBlocks.length; larger++) {
-        if (freeBlocks[larger] >= 0) {
-          return reuse(larger);
-        }
+      address = arena.reuseLarger(block);
+      if (address >= 0) {
+        return address;
       }
-      if (entries == 0 || evicted == MAX_EVICTIONS_PER_ADD) {
+      if (index.size() == 0 || evicted == MAX_EVICTIONS_PER_ADD) {
         break;
       }
       evictOne(writer);
     }
-    if ((long) chunks.length * chunkSize - blockBytes > (long) chunks.length * chunkSize / 2) {
+    if (arena.chunkBytes() - arena.blockBytes() > arena.chunkBytes() / 2) {
       startOver(writer);
-      return fresh(block);
+      return arena.carve(block);
     }
     return -1;
   }
 
   /** Every entry leaves (the changed ones through {@code writer}) and the chunks are reused from the start. */
   private void startOver(Writer writer) {
-    while (entries > 0) {
+    while (index.size() > 0) {
       evictOne(writer);
     }
-    Arrays.fill(freeBlocks, -1);
-    blockBytes = 0;
-    topChunk = 0;
-    topOffset = 0;
+    arena.reset();
     listedCount = 0; // every listed entry has left, written
     startedOver++;
   }
@@ -395,72 +333,30 @@ final class PackedConnections {
     return startedOver;
   }
 
-  private long reuse(int sizeClass) {
-    long address = freeBlocks[sizeClass];
-    freeBlocks[sizeClass] = readLong(chunkOf(address), offsetOf(address) + 8);
-    blockBytes += (long) sizeClass * CLASS_BYTES;
-    return address;
-  }
-
-  private boolean roomAtTop(int block) {
-    return topChunk < chunks.length && topOffset + block <= chunkSize;
-  }
-
-  /** Whether fresh space is left: at the top, in a chunk after it (after starting over), or in a new chunk within budget. */
-  private boolean canCarve(int block) {
-    return roomAtTop(block) || topChunk + 1 < chunks.length
-        || (long) (chunks.length + 1) * chunkSize + (long) index.length * Long.BYTES <= budgetBytes;
-  }
-
-  private long fresh(int block) {
-    if (!roomAtTop(block)) {
-      if (topChunk < chunks.length) {
-        topChunk++; // the rest of the current chunk is too short: left unused
-      }
-      if (topChunk >= chunks.length) {
-        chunks = Arrays.copyOf(chunks, chunks.length + 1);
-        chunks[chunks.length - 1] = new byte[chunkSize];
-        topChunk = chunks.length - 1;
-      }
-      topOffset = 0;
-    }
-    long address = (long) topChunk << chunkShift | topOffset;
-    topOffset += block;
-    chunkOf(address)[offsetOf(address) + 4] = (byte) (block / CLASS_BYTES);
-    blockBytes += block;
-    return address;
-  }
-
   private void free(long address) {
-    byte[] chunk = chunkOf(address);
-    int at = offsetOf(address);
-    if ((chunk[at] & CHANGED) != 0) {
+    if ((flagsAt(address) & CHANGED) != 0) {
       changedCount--;
     }
-    int sizeClass = chunk[at + 4] & 0xff;
-    chunk[at] = (byte) FREE;
-    writeLong(chunk, at + 8, freeBlocks[sizeClass]);
-    freeBlocks[sizeClass] = address;
-    blockBytes -= (long) sizeClass * CLASS_BYTES;
+    arena.free(address);
   }
 
   private boolean keyEquals(long address, byte[] key) {
-    byte[] chunk = chunkOf(address);
-    int at = offsetOf(address);
+    byte[] chunk = arena.chunkOf(address);
+    int at = arena.offsetOf(address);
     return (chunk[at + 1] & 0xff) == key.length
         && Arrays.equals(chunk, at + HEADER, at + HEADER + key.length, key, 0, key.length);
   }
 
   private byte[] keyAt(long address) {
-    byte[] chunk = chunkOf(address);
-    int at = offsetOf(address);
+    byte[] chunk = arena.chunkOf(address);
+    int at = arena.offsetOf(address);
     return Arrays.copyOfRange(chunk, at + HEADER, at + HEADER + (chunk[at + 1] & 0xff));
   }
 
   /** The value, or null if the entry is absent. */
   private byte[] valueAt(long address) {
-    byte[] chunk = chunkOf(address);
-    int at = offsetOf(address);
+    byte[] chunk = arena.chunkOf(address);
+    int at = arena.offsetOf(address);
     if ((chunk[at] & ABSENT) != 0) {
       return null;
     }
@@ -470,23 +366,11 @@ final class PackedConnections {
   }
 
   private int flagsAt(long address) {
-    return chunkOf(address)[offsetOf(address)] & 0xff;
+    return arena.chunkOf(address)[arena.offsetOf(address)] & 0xff;
   }
 
   private void setFlags(long address, int flags) {
-    chunkOf(address)[offsetOf(address)] = (byte) flags;
-  }
-
-  private byte[] chunkOf(long address) {
-    return chunks[(int) (address >>> chunkShift)];
-  }
-
-  private int offsetOf(long address) {
-    return (int) (address & (chunkSize - 1));
-  }
-
-  private static long addressOf(long slot) {
-    return ((slot & 0xffff_ffffL) - 1) << 3;
+    arena.chunkOf(address)[arena.offsetOf(address)] = (byte) flags;
   }
 
   private static int hash(byte[] key) {
@@ -496,20 +380,5 @@ final class PackedConnections {
     h ^= h >>> 13;
     h *= 0xc2b2_ae35;
     return h ^ (h >>> 16);
-  }
-
-  private static long readLong(byte[] b, int at) {
-    long v = 0;
-    for (int i = 0; i < 8; i++) {
-      v = v << 8 | (b[at + i] & 0xff);
-    }
-    return v;
-  }
-
-  private static void writeLong(byte[] b, int at, long v) {
-    for (int i = 7; i >= 0; i--) {
-      b[at + i] = (byte) v;
-      v >>>= 8;
-    }
   }
 }
