@@ -39,7 +39,8 @@ public record InspectorSettings(Topics topics, TrackerConfig tracker, RuleSet ru
   }
 
   public InspectorSettings withRules(RuleSet value) {
-    return new InspectorSettings(topics, tracker, value, expiryInterval, expiryBudget, connectionCache, connectionMemory);
+    return new InspectorSettings(topics, tracker, value, expiryInterval, expiryBudget, connectionCache,
+        connectionMemory);
   }
 
   public InspectorSettings withTracker(TrackerConfig value) {
@@ -51,7 +52,8 @@ public record InspectorSettings(Topics topics, TrackerConfig tracker, RuleSet ru
   }
 
   public InspectorSettings withTopics(Topics value) {
-    return new InspectorSettings(value, tracker, rules, expiryInterval, expiryBudget, connectionCache, connectionMemory);
+    return new InspectorSettings(value, tracker, rules, expiryInterval, expiryBudget, connectionCache,
+        connectionMemory);
   }
 
   public InspectorSettings withConnectionCache(int value) {
