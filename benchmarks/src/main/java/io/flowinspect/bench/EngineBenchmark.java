@@ -6,6 +6,7 @@ import io.flowinspect.inspect.engine.ConnectionTracker;
 import io.flowinspect.inspect.engine.FlowKey;
 import io.flowinspect.inspect.engine.InMemoryState;
 import io.flowinspect.inspect.engine.TrackerConfig;
+import io.flowinspect.inspect.engine.TrackerListener;
 import io.flowinspect.inspect.engine.TrackerState;
 import io.flowinspect.inspect.output.InspectionSink;
 import io.flowinspect.inspect.policy.RuleSet;
@@ -54,7 +55,7 @@ public class EngineBenchmark {
   public void freshState() {
     state = new InMemoryState();
     tracker = new ConnectionTracker(TrackerConfig.defaults(), TrackerState.inMemory(state),
-        new ConnectionTracker.Listener() {});
+        new TrackerListener() {});
     inspector = new Inspector(TrackerConfig.defaults(), RuleSet.privateNetworksAsHome(), TrackerState.inMemory(state),
         InspectionSink.DISCARD);
   }

@@ -13,6 +13,7 @@ import io.flowinspect.inspect.engine.IpAddress;
 import io.flowinspect.inspect.engine.Packet;
 import io.flowinspect.inspect.engine.Protocols;
 import io.flowinspect.inspect.engine.TrackerConfig;
+import io.flowinspect.inspect.engine.TrackerListener;
 import io.flowinspect.inspect.engine.TrackerState;
 import io.flowinspect.inspect.output.AlertEvent;
 import io.flowinspect.inspect.output.AlertKind;
@@ -88,7 +89,7 @@ public final class Inspector {
     return CommunityId.of(protocol, key.address(origHigh), origPort, key.address(!origHigh), respPort);
   }
 
-  private final class Events implements ConnectionTracker.Listener {
+  private final class Events implements TrackerListener {
     @Override
     public void opened(FlowKey key, Conn conn, Packet first, Expectation expectation) {
       boolean origHigh = conn.origIsHigh();

@@ -12,22 +12,6 @@ public final class ConnectionTracker {
   /** How many due entries one {@link #expire} call handles at most; the rest waits for the next call. */
   public static final int DEFAULT_EXPIRY_BUDGET = 10_000;
 
-  /** Hears about connections as they open and end. */
-  public interface Listener {
-    /** A new connection's first packet was accepted; {@code master} is set for an expected one. */
-    default void opened(FlowKey key, Conn conn, Packet first, Expectation expectation) {}
-
-    default void ended(FlowKey key, Conn conn, EndReason reason, long nowNanos) {}
-
-    /**
-     * The table is under pressure: {@code connections} tracked, new timeouts scaled by
-     * {@code timeoutScale}; {@code evicted} connections dropped since the last call;
-     * {@code refused} when a new connection could not be tracked at all.
-     */
-    default void pressure(FlowKey trigger, long connections, double timeoutScale, long evicted, boolean refused,
-        long nowNanos) {}
-  }
-
   static final String TABLE_FULL = "connection table full";
 
   private final TrackerConfig config;
@@ -36,7 +20,7 @@ public final class ConnectionTracker {
   private final ExpiryIndex expiry;
   private final UnrepliedIndex unreplied;
   private final TrackerMeta meta;
-  private final Listener listener;
+  private final TrackerListener listener;
   private final TcpTracker tcp;
   private final FtpHelper ftp;
   private final long udpStreamDelayNanos = 2_000_000_000L;
@@ -44,7 +28,7 @@ public final class ConnectionTracker {
   private final TablePressure pressure;
   private long connections;
 
-  public ConnectionTracker(TrackerConfig config, TrackerState state, Listener listener) {
+  public ConnectionTracker(TrackerConfig config, TrackerState state, TrackerListener listener) {
     this.config = config;
     this.table = state.connections();
     this.expectations = state.expectations();
@@ -99,7 +83,7 @@ public final class ConnectionTracker {
         expiry.add(c.expiresNanos, key);
         return;
       }
-      end(key, c, timeoutReason(c), nowNanos);
+      end(key, c, EndReason.afterTimeout(c), nowNanos);
     });
   }
 
@@ -128,7 +112,7 @@ public final class ConnectionTracker {
         if (!roomFor(key, now)) {
           return Classification.invalid(TABLE_FULL);
         }
-        expected = claimExpectation(key, p, ct, now);
+        expected = ftp.claim(key, p, ct, now);
         created = true;
       }
       Direction dir = ct.directionOf(p.fromHigh());
@@ -181,7 +165,7 @@ public final class ConnectionTracker {
       }
       ct = Conn.open(key, p.fromHigh(), now);
       ct.streamNanos = now + udpStreamDelayNanos;
-      expected = claimExpectation(key, p, ct, now);
+      expected = ftp.claim(key, p, ct, now);
     }
     Direction dir = ct.directionOf(p.fromHigh());
     // Conntrack sets SEEN_REPLY only after the first reply is processed, so that packet still
@@ -386,7 +370,7 @@ public final class ConnectionTracker {
   private Conn live(FlowKey key, long now) {
     Conn c = table.get(key);
     if (c != null && c.expiresNanos <= now) {
-      end(key, c, timeoutReason(c), now);
+      end(key, c, EndReason.afterTimeout(c), now);
       return null;
     }
     return c;
@@ -402,33 +386,5 @@ public final class ConnectionTracker {
     }
     setConnections(connections - 1, key, now);
     listener.ended(key, c, reason, now);
-  }
-
-  private static EndReason timeoutReason(Conn c) {
-    if (c.orig == null) {
-      return EndReason.TIMEOUT;
-    }
-    return switch (c.tcpState) {
-      case TIME_WAIT, LAST_ACK -> EndReason.CLOSED;
-      case CLOSE -> c.lastIndex == TcpSegmentKind.RST.ordinal() ? EndReason.RESET : EndReason.CLOSED;
-      default -> EndReason.TIMEOUT;
-    };
-  }
-
-  /** Marks {@code ct} as expected when an announcement waits for this packet, consuming it. */
-  private Expectation claimExpectation(FlowKey key, Packet p, Conn ct, long now) {
-    Expectation.Key wanted = Expectation.Key.forFirstPacket(key, p.fromHigh());
-    Expectation e = expectations.get(wanted);
-    if (e == null) {
-      return null;
-    }
-    expectations.remove(wanted);
-    if (e.expiresNanos() <= now) {
-      return null;
-    }
-    ct.status |= Conn.EXPECTED;
-    ct.decision = e.decision();
-    ct.ruleId = e.ruleId();
-    return e;
   }
 }

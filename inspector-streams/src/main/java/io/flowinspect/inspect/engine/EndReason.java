@@ -11,5 +11,18 @@ public enum EndReason {
   /** Dropped to make room in a full state table. */
   EVICTED,
   /** Still open when an offline capture ended. */
-  END_OF_INPUT
+  END_OF_INPUT;
+
+  /** Why a connection that timed out ended: a closing or reset TCP connection had ended before its timer did. */
+  static EndReason afterTimeout(Conn c) {
+    if (c.orig == null) {
+      return EndReason.TIMEOUT;
+    }
+    return switch (c.tcpState) {
+      case TIME_WAIT, LAST_ACK -> EndReason.CLOSED;
+      case CLOSE -> c.lastIndex == TcpSegmentKind.RST.ordinal() ? EndReason.RESET : EndReason.CLOSED;
+      default -> EndReason.TIMEOUT;
+    };
+  }
 }
+

@@ -58,4 +58,24 @@ final class FtpHelper {
         p.timeNanos() + expectationNanos));
     ct.expectation = k;
   }
+
+  /**
+   * Marks a new connection {@code ct} as expected when an announcement waits for its first
+   * packet {@code p}, consuming the announcement; returns it, or null.
+   */
+  Expectation claim(FlowKey key, Packet p, Conn ct, long now) {
+    Expectation.Key wanted = Expectation.Key.forFirstPacket(key, p.fromHigh());
+    Expectation e = expectations.get(wanted);
+    if (e == null) {
+      return null;
+    }
+    expectations.remove(wanted);
+    if (e.expiresNanos() <= now) {
+      return null;
+    }
+    ct.status |= Conn.EXPECTED;
+    ct.decision = e.decision();
+    ct.ruleId = e.ruleId();
+    return e;
+  }
 }

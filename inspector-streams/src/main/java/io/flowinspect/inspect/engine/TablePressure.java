@@ -15,13 +15,13 @@ final class TablePressure {
   private static final int EVICTING = 1;
   private static final int REFUSING = 2;
 
-  private final ConnectionTracker.Listener listener;
+  private final TrackerListener listener;
   private long evicted;
   private long refused;
   private int lastLevel = -1;
   private long lastReportNanos = Long.MIN_VALUE / 2;
 
-  TablePressure(ConnectionTracker.Listener listener) {
+  TablePressure(TrackerListener listener) {
     this.listener = listener;
   }
 

@@ -26,7 +26,7 @@ final class TcpConversation {
   }
 
   TcpConversation(TrackerConfig config) {
-    tracker = new ConnectionTracker(config, TrackerState.inMemory(state), new ConnectionTracker.Listener() {
+    tracker = new ConnectionTracker(config, TrackerState.inMemory(state), new TrackerListener() {
       @Override
       public void ended(FlowKey k, Conn conn, EndReason reason, long nowNanos) {
         ended.add(reason.name());

@@ -17,7 +17,7 @@ final class Tracking {
   }
 
   Tracking(TrackerConfig config) {
-    tracker = new ConnectionTracker(config, TrackerState.inMemory(state), new ConnectionTracker.Listener() {
+    tracker = new ConnectionTracker(config, TrackerState.inMemory(state), new TrackerListener() {
       @Override
       public void opened(FlowKey key, Conn conn, Packet first, Expectation expectation) {
         opened.add(key);
