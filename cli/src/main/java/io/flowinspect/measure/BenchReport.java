@@ -41,7 +41,11 @@ public final class BenchReport {
       tool(sb, "argus", r.argusPps());
       tool(sb, "tcpdump -n -r", r.tcpdumpPps());
     }
-    if (r.latency() != null) {
+    if (r.latency() != null && r.latency().samples() == 0) {
+      // A held workload opens its connections before the timed packets: no verdict comes after the warm-up.
+      row(sb, "verdict latency", "not measured: no connection opened after the warm-up (%,d packets at %,d/s)",
+          r.latency().packets(), r.latency().ratePps());
+    } else if (r.latency() != null) {
       BenchResult.Latency l = r.latency();
       row(sb, "verdict latency", "p50 %.1f ms  p99 %.1f ms  max %.1f ms  (%,d verdicts, %,d packets at %,d/s,"
           + " after %,d to warm up)", l.p50Ms(), l.p99Ms(), l.maxMs(), l.samples(), l.packets(), l.ratePps(),

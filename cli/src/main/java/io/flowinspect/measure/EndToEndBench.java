@@ -4,7 +4,6 @@ import io.flowinspect.capture.CaptureAgent;
 import io.flowinspect.capture.FilePublishReport;
 import io.flowinspect.capture.ReplayOptions;
 import io.flowinspect.capture.ReplayProgress;
-import io.flowinspect.capture.WallClock;
 import io.flowinspect.capture.decode.DecoderOptions;
 import io.flowinspect.capture.publish.PacketPublisher;
 import io.flowinspect.capture.publish.PublisherOptions;
@@ -226,7 +225,7 @@ public final class EndToEndBench {
         VerdictLatency probe = new VerdictLatency(bootstrap, topics)) {
       ReplayOptions paced = ReplayOptions.asFastAsPossible().withSpeed(rate / recorded).restamped()
           .withLimit(warmUpPackets + packets);
-      probe.countFrom(WallClock.epochNanos() + warmUpPackets * 1_000_000_000L / rate);
+      probe.warmUp(warmUpPackets * 1_000_000_000L / rate);
       FilePublishReport sent = publish(bootstrap, topics, options.workload().measured(), options.batch(), paced);
       CatchUp.await(inspector::recordsProcessed, sent.publisher().recordsSent(), () -> 0, RUN_TIMEOUT,
           inspector::failure);

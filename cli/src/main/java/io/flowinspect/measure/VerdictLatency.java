@@ -20,7 +20,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * poll, processing and producer, and for exactly-once the transaction commit (the consumer reads
  * committed records only, as an enforcer must).
  *
- * <p>Verdicts for connections that began before {@link #countFrom} are received but not counted:
+ * <p>Verdicts for connections that began within {@link #warmUp} of the first one are received but
+ * not counted (the first verdict's stamp is the first packet's send time, however late the verdict):
  * a run starts with a warm-up, because the first records each client sends to a topic wait for
  * that topic's metadata (the inspector's producer has a dozen topics to learn, and blocks the
  * stream thread meanwhile), which delayed the verdicts of the first ~300 ms by 150-200 ms. That
@@ -33,7 +34,9 @@ final class VerdictLatency implements AutoCloseable {
   private long[] samples = new long[1 << 16];
   private int count;
   private int received;
-  private volatile long countFromNanos = Long.MIN_VALUE;
+  private volatile long warmUpNanos;
+  /** The send time of the earliest connection seen, or MIN_VALUE before the first verdict. */
+  private long firstSentNanos = Long.MIN_VALUE;
 
   VerdictLatency(String bootstrapServers, Topics topics) {
     Properties p = new Properties();
@@ -60,14 +63,17 @@ final class VerdictLatency implements AutoCloseable {
     }
   }
 
-  /** Verdicts of connections whose first packet was sent before {@code epochNanos} are not counted. */
-  void countFrom(long epochNanos) {
-    countFromNanos = epochNanos;
+  /** Verdicts of connections whose first packet was sent within {@code nanos} of the first one's are not counted. */
+  void warmUp(long nanos) {
+    warmUpNanos = nanos;
   }
 
   private synchronized void add(long sentNanos, long nanos) {
     received++;
-    if (sentNanos < countFromNanos) {
+    if (firstSentNanos == Long.MIN_VALUE || sentNanos < firstSentNanos) {
+      firstSentNanos = sentNanos; // partitions may deliver a slightly earlier one second
+    }
+    if (sentNanos < firstSentNanos + warmUpNanos) {
       return;
     }
     if (count == samples.length) {

@@ -195,6 +195,9 @@ class BenchReportTest {
     assertThat(j.get("latency_samples").asInt()).isZero();
     assertThat(j.get("latency_p50_ms").isNull()).isTrue();
     assertThat(j.get("latency_p99_ms").isNull()).isTrue();
+    assertThat(BenchReport.table(noVerdicts))
+        .contains("verdict latency    not measured: no connection opened after the warm-up")
+        .doesNotContain("NaN");
   }
 
   @Test
