@@ -79,6 +79,12 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
    */
   private FlowKey lastKey;
   private Slot lastSlot;
+  /**
+   * The key of the last lookup that found its connection nowhere, memory holding every
+   * connection: the put of a new connection that follows needs no second look into packed memory
+   * (an encoding and a probe). Used once; cleared when anything is forgotten.
+   */
+  private FlowKey absentKey;
 
   ConnectionCacheStore(KeyValueStore<Bytes, byte[]> encoded, int capacity, long packedBytes) {
     super(encoded);
@@ -118,6 +124,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     }
     lastKey = s == null ? null : key;
     lastSlot = s;
+    absentKey = s == null ? key : null;
     return s == null ? null : s.conn;
   }
 
@@ -168,6 +175,10 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
    * has one, is dropped: the caller replaces it.
    */
   private boolean mayBeBelow(FlowKey key, boolean everyConnectionIsHere) {
+    if (key == absentKey) {
+      absentKey = null; // its slot is about to exist: from now on the slot or packed memory knows
+      return false;
+    }
     PackedConnections.Taken t = packed.take(StateCodec.encode(key));
     return t != null ? t.stored() : !everyConnectionIsHere;
   }
@@ -253,6 +264,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     complete = null;
     lastKey = null;
     lastSlot = null;
+    absentKey = null;
   }
 
   /** Writes every changed connection below in one batch (one RocksDB write batch, then the changelog). */

@@ -98,11 +98,6 @@ final class PackedConnections {
     return index.bytes();
   }
 
-  /** Bytes of the blocks that hold entries. */
-  long entryBytes() {
-    return arena.blockBytes();
-  }
-
   int changed() {
     return changedCount;
   }
@@ -180,9 +175,7 @@ final class PackedConnections {
       if ((f & (CHANGED | FREE)) != CHANGED) {
         continue; // taken, pushed out, or its block reused by an entry written already
       }
-      if ((f & (ABSENT | STORED)) != ABSENT) {
-        writer.write(keyAt(address), valueAt(address)); // not a removal of what never was below
-      }
+      writeIfNeeded(f, address, writer);
       changedCount--;
       if ((f & ABSENT) != 0) {
         setFlags(address, f & ~CHANGED);
@@ -227,8 +220,8 @@ final class PackedConnections {
         setFlags(address, f & ~RECENT);
         continue;
       }
-      if ((f & CHANGED) != 0 && (f & (ABSENT | STORED)) != ABSENT) {
-        writer.write(keyAt(address), valueAt(address));
+      if ((f & CHANGED) != 0) {
+        writeIfNeeded(f, address, writer);
       }
       if ((f & ABSENT) == 0 && (f & (CHANGED | STORED)) != 0) {
         storedLeft = true; // the store below has it now, memory does not
@@ -236,6 +229,13 @@ final class PackedConnections {
       index.removeAt(hand);
       free(address);
       return;
+    }
+  }
+
+  /** Writes a changed entry below, unless it is the removal of something that never was there. */
+  private void writeIfNeeded(int flags, long address, Writer writer) {
+    if ((flags & (ABSENT | STORED)) != ABSENT) {
+      writer.write(keyAt(address), valueAt(address));
     }
   }
 

@@ -179,6 +179,24 @@ class ConnectionCacheStoreTest {
   }
 
   @Test
+  void aNewConnectionPushedOutBeforeItsNextPutIsHeldOnceNotTwice() {
+    ConnectionCacheStore store = cache(1, 1 << 20);
+    Inspector engine = inspector(store);
+    engine.inspect(udpKey(1), udp(0, false));
+    Conn state = store.get(udpKey(1));
+    FlowKey fresh = udpKey(3);
+
+    assertThat(store.get(fresh)).isNull(); // found nowhere: its first put needs no second look
+    store.put(fresh, state);
+    store.put(udpKey(2), state); // put without a lookup: pushes the fresh one out, into packed memory
+    store.put(fresh, state); // which comes back without a lookup either
+
+    assertThat(store.cached() + store.packed()).as("three connections, each held once").isEqualTo(3);
+    store.flushCache();
+    assertThat(store.cached() + store.packed()).isEqualTo(3);
+  }
+
+  @Test
   void whilePackedMemoryHoldsEveryConnectionNoneIsReadFromBelow() {
     ConnectionCacheStore store = cache(10, 1 << 20);
     Inspector engine = inspector(store);
