@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -233,26 +234,56 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
 
   private boolean complete() {
     if (complete == null) {
-      complete = loadAllIfTheyFit();
+      complete = loadAll(null);
     }
     return complete;
   }
 
-  /** Reads the store below into the cache, decoded and then packed, as far as they go; true if that was all of it. */
-  private boolean loadAllIfTheyFit() {
+  /**
+   * Reads the store below now, at a task's start, instead of at the first lookup, and hands every
+   * connection in it to {@code visitor}, decoded (to write the indexes that are derived from them,
+   * {@link io.flowinspect.inspect.engine.DerivedIndexes}). Nothing may be held yet.
+   */
+  void load(BiConsumer<FlowKey, Conn> visitor) {
+    if (!slots.isEmpty() || packed.size() > 0) {
+      throw new IllegalStateException("connections are held already: load only at the start");
+    }
+    complete = loadAll(visitor);
+  }
+
+  /**
+   * Reads the store below into the cache, decoded and then packed, as far as they go; true if that
+   * was all of it. Without a visitor it stops reading where memory is full; with one it reads on.
+   */
+  private boolean loadAll(BiConsumer<FlowKey, Conn> visitor) {
+    boolean fits = true;
     try (KeyValueIterator<Bytes, byte[]> all = wrapped().all()) {
       while (all.hasNext()) {
         KeyValue<Bytes, byte[]> e = all.next();
+        FlowKey key = null;
+        Conn conn = null;
+        if (visitor != null || (fits && slots.size() < capacity)) {
+          key = StateCodec.decodeKey(e.key.get());
+          conn = StateCodec.decodeConn(e.value);
+        }
+        if (visitor != null) {
+          visitor.accept(key, conn);
+        }
+        if (!fits) {
+          continue;
+        }
         if (slots.size() < capacity) {
-          FlowKey key = StateCodec.decodeKey(e.key.get());
-          slots.putIfAbsent(key, new Slot(key, StateCodec.decodeConn(e.value), true));
+          slots.putIfAbsent(key, new Slot(key, conn, true));
         } else if (!packed.add(e.key.get(), e.value, PackedConnections.STORED, this::writeBelow)
             || packed.storedEntryLeft()) {
-          return false; // what was read stays, as a warm start
+          fits = false; // what was read stays, as a warm start
+          if (visitor == null) {
+            break;
+          }
         }
       }
     }
-    return true;
+    return fits;
   }
 
   @Override

@@ -17,6 +17,8 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The thin adapter between Kafka Streams and the {@link Inspector}: loads nothing itself, hands
@@ -25,6 +27,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * concludes, and lets stream time (packet time, never the wall clock) expire connections.
  */
 final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey, InspectBatch, Object, Object> {
+  private static final Logger LOG = LoggerFactory.getLogger(InspectProcessor.class);
   private final InspectorSettings settings;
   private ProcessorContext<Object, Object> context;
   private Inspector inspector;
@@ -46,11 +49,26 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
     KeyValueStore<Bytes, byte[]> unreplied = context.getStateStore(InspectorTopology.UNREPLIED_STORE);
     KeyValueStore<Bytes, byte[]> meta = context.getStateStore(InspectorTopology.META_STORE);
     StoreTables tables = new StoreTables(expectations, expiry, unreplied, meta);
+    rebuildIndexes(tables, context.taskId().toString());
     inspector = new Inspector(settings.tracker(), settings.rules(),
         new TrackerState(connections, tables, tables, tables, tables), new Forwarder());
     metrics = new InspectorMetrics(context.metrics(), Thread.currentThread().getName(), context.taskId().toString());
     metrics.connections(inspector.connections());
     context.schedule(settings.expiryInterval(), PunctuationType.STREAM_TIME, this::expireDue);
+  }
+
+  /**
+   * The expiry and unreplied indexes are local stores, not changelogged: what they hold follows
+   * from the connections, which are. So at every start (after a restore, a move to another
+   * instance, or a crash that lost local writes) they are written again from the connections.
+   */
+  private void rebuildIndexes(StoreTables tables, String task) {
+    long started = System.nanoTime();
+    StoreTables.Rebuilt r = tables.rebuildIndexes(connections);
+    if (r.dropped() + r.connections() > 0) {
+      LOG.info("task {}: indexed {} stored connections ({} old index entries dropped) in {} ms", task,
+          r.connections(), r.dropped(), (System.nanoTime() - started) / 1_000_000);
+    }
   }
 
   @Override

@@ -48,10 +48,13 @@ public final class InspectorTopology {
     topology.addStateStore(new WrappingStoreBuilder<>(CONNECTIONS_STORE,
         below -> new ConnectionCacheStore(below, settings.connectionCache(), settings.connectionMemory())), PROCESSOR);
     // Index keys name a connection and a time and are written once; an expectation or a counter
-    // may be put again over a value that is already below.
+    // may be put again over a value that is already below. The two indexes are local: everything
+    // in them follows from the connections, and they are written again from them at every start
+    // (InspectProcessor); changelogging them cost a changelog record or two per connection, which
+    // was a third of the inspector's throughput on the benchmark's mix (docs/DESIGN.md).
     for (String store : List.of(EXPIRY_STORE, UNREPLIED_STORE)) {
       topology.addStateStore(new WrappingStoreBuilder<>(store,
-          below -> new WriteBehindStore(below, WRITE_BEHIND_LIMIT, true)), PROCESSOR);
+          below -> new WriteBehindStore(below, WRITE_BEHIND_LIMIT, true)).withLoggingDisabled(), PROCESSOR);
     }
     for (String store : List.of(EXPECTATIONS_STORE, META_STORE)) {
       topology.addStateStore(new WrappingStoreBuilder<>(store,

@@ -1,5 +1,6 @@
 package io.flowinspect.inspect.streams;
 
+import io.flowinspect.inspect.engine.DerivedIndexes;
 import io.flowinspect.inspect.engine.Expectation;
 import io.flowinspect.inspect.engine.ExpectationTable;
 import io.flowinspect.inspect.engine.ExpiryIndex;
@@ -23,6 +24,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class StoreTables implements ExpectationTable, ExpiryIndex, UnrepliedIndex, TrackerMeta {
   private static final byte[] EMPTY = new byte[0];
+  private static final int CLEAR_SLICE = 10_000;
   private static final Bytes CONNECTION_COUNT = Bytes.wrap("connections".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
   private final KeyValueStore<Bytes, byte[]> expectations;
@@ -116,6 +118,50 @@ final class StoreTables implements ExpectationTable, ExpiryIndex, UnrepliedIndex
       consumer.accept(deadline, StateCodec.decodeKey(flow));
     }
     return handled;
+  }
+
+  /** What {@link #rebuildIndexes} did: index entries dropped, connections read. */
+  record Rebuilt(long dropped, long connections) {}
+
+  /**
+   * Writes the expiry and unreplied indexes again from the connections (local stores, not
+   * changelogged: {@link DerivedIndexes} says why that is enough), dropping what they held, and
+   * reads the connections into memory on the way. For a task's start, before its first record.
+   */
+  Rebuilt rebuildIndexes(ConnectionCacheStore connections) {
+    long dropped = clear(expiry) + clear(unreplied);
+    long[] read = {0};
+    connections.load((key, conn) -> {
+      DerivedIndexes.index(key, conn, this, this);
+      read[0]++;
+    });
+    return new Rebuilt(dropped, read[0]);
+  }
+
+  /**
+   * Deletes a store's entries a slice at a time, each slice read by a fresh iterator that starts
+   * after the last key deleted, so that no iterator is open while the store is written and none
+   * walks the tombstones of the slices before it.
+   */
+  private static long clear(KeyValueStore<Bytes, byte[]> store) {
+    long cleared = 0;
+    Bytes from = null;
+    while (true) {
+      java.util.List<Bytes> slice = new java.util.ArrayList<>(CLEAR_SLICE);
+      try (KeyValueIterator<Bytes, byte[]> it = from == null ? store.all() : store.range(from, null)) {
+        while (slice.size() < CLEAR_SLICE && it.hasNext()) {
+          slice.add(it.next().key);
+        }
+      }
+      for (Bytes k : slice) {
+        store.put(k, null);
+      }
+      cleared += slice.size();
+      if (slice.size() < CLEAR_SLICE) {
+        return cleared;
+      }
+      from = slice.get(slice.size() - 1);
+    }
   }
 
   static byte[] indexKey(long deadlineNanos, byte[] flowKey) {

@@ -141,16 +141,21 @@ class WriteBehindStoreTest {
   }
 
   @Test
-  void kafkaStreamsFlushesTheIndexesWhenItCommits() {
+  void kafkaStreamsFlushesTheSmallStoresWhenItCommits() {
     try (TopologyHarness t = new TopologyHarness(InspectorSettings.defaults(), stateDir)) {
-      var expiryChangelog = t.driver.createOutputTopic("topology-test-" + InspectorTopology.EXPIRY_STORE
+      var metaChangelog = t.driver.createOutputTopic("topology-test-" + InspectorTopology.META_STORE
           + "-changelog", Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer());
 
       t.send(TopologyHarness.tcpKey("10.0.0.1", 40000, "198.51.100.7", 443), TopologyHarness.tcp(T0, false, SYN, 1, 0));
 
-      assertThat(expiryChangelog.readRecordsToList()).as("the new connection's deadline").hasSize(1);
-      WriteBehindStore index = (WriteBehindStore) t.driver.<Bytes, byte[]>getKeyValueStore(InspectorTopology.EXPIRY_STORE);
-      assertThat(index.waiting()).isZero();
+      assertThat(metaChangelog.readRecordsToList()).as("the new connection count").hasSize(1);
+      for (String store : List.of(InspectorTopology.META_STORE, InspectorTopology.EXPIRY_STORE)) {
+        WriteBehindStore s = (WriteBehindStore) t.driver.<Bytes, byte[]>getKeyValueStore(store);
+        assertThat(s.waiting()).as(store).isZero();
+      }
+      assertThat(t.driver.producedTopicNames()).as("the indexes are local, written again from the connections")
+          .noneMatch(topic -> topic.contains(InspectorTopology.EXPIRY_STORE)
+              || topic.contains(InspectorTopology.UNREPLIED_STORE));
     }
   }
 

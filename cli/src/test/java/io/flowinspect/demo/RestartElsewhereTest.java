@@ -1,0 +1,127 @@
+package io.flowinspect.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flowinspect.capture.publish.PacketPublisher;
+import io.flowinspect.capture.publish.PublisherOptions;
+import io.flowinspect.inspect.streams.InspectorRunner;
+import io.flowinspect.inspect.streams.InspectorSettings;
+import io.flowinspect.inspect.streams.StreamsProperties;
+import io.flowinspect.kafka.EmbeddedKafka;
+import io.flowinspect.measure.Trees;
+import io.flowinspect.schemas.FlowKey;
+import io.flowinspect.schemas.FlowRecord;
+import io.flowinspect.schemas.PacketFlags;
+import io.flowinspect.schemas.PacketHeader;
+import io.flowinspect.schemas.Topics;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An inspector that starts where none ran before (another instance, a lost disk) gets its
+ * connections back from their changelog, and its expiry and unreplied indexes, which have no
+ * changelog, from the connections: so the connections of the first instance still time out.
+ * Against a real broker, because what is tested is Kafka Streams' restore followed by the
+ * inspector's start.
+ */
+class RestartElsewhereTest {
+  private static final long T0 = 1_700_000_000_000_000_000L;
+  private static final long SECOND = 1_000_000_000L;
+  private static final int SYN = 0x02;
+  private static final int ACK = 0x10;
+  private static final int CONNECTIONS = 20;
+
+  @Test
+  void connectionsRestoredOnAFreshInstanceStillTimeOut() throws Exception {
+    InspectorSettings settings = InspectorSettings.defaults();
+    Topics topics = settings.topics();
+    Path first = Files.createTempDirectory("flowinspect-restart-a");
+    Path second = Files.createTempDirectory("flowinspect-restart-b");
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      String bootstrap = kafka.bootstrapServers();
+      TopicSetup.create(kafka, topics, 1);
+      try (InspectorRunner inspector = new InspectorRunner(settings, properties(bootstrap, topics, first))
+          .start(Duration.ofSeconds(60))) {
+        try (PacketPublisher publisher = publisher(bootstrap, topics)) {
+          for (int n = 1; n <= CONNECTIONS; n++) {
+            long at = T0 + n * SECOND;
+            FlowKey key = key(n);
+            publisher.publish(key, tcp(at, false, SYN, 100, 0));
+            if (n % 2 == 0) { // every other one answered and established
+              publisher.publish(key, tcp(at + 1, true, SYN | ACK, 900, 101));
+              publisher.publish(key, tcp(at + 2, false, ACK, 101, 901));
+            }
+          }
+        }
+        await(() -> inspector.connectionsTracked() == CONNECTIONS, "the first instance tracks every connection");
+      } // closed cleanly: its last commit wrote every connection to the changelog
+      Trees.delete(first); // and its disk is gone
+
+      try (InspectorRunner inspector = new InspectorRunner(settings, properties(bootstrap, topics, second))
+          .start(Duration.ofSeconds(60))) {
+        await(() -> inspector.connectionsTracked() == CONNECTIONS, "the restored instance counts them");
+        try (PacketPublisher publisher = publisher(bootstrap, topics)) {
+          publisher.heartbeat(T0 + 6 * 86_400 * SECOND); // past every timeout, ESTABLISHED's 5 days included
+        }
+        await(() -> inspector.connectionsTracked() == 0, "every restored connection expires");
+      }
+      List<ConsumerRecord<FlowKey, FlowRecord>> flows = TopicReader.readAll(bootstrap, topics.flows().name(),
+          topics.flows().keySerde().deserializer(), topics.flows().valueSerde().deserializer());
+      assertThat(flows).hasSize(CONNECTIONS);
+      assertThat(flows).extracting(r -> r.value().getEndReason().name()).containsOnly("TIMEOUT");
+      assertThat(flows).extracting(r -> r.value().getConnState().toString())
+          .as("the unanswered SYNs and the established ones, half each").containsOnly("S0", "S1")
+          .filteredOn("S0"::equals).hasSize(CONNECTIONS / 2);
+    } finally {
+      Trees.delete(first);
+      Trees.delete(second);
+    }
+  }
+
+  private static Properties properties(String bootstrap, Topics topics, Path stateDir) {
+    // Kafka Streams does not leave its group on close: the second instance gets the task when the
+    // first one's session has timed out, the shortest the broker allows here.
+    return StreamsProperties.of(bootstrap, "restart-test", topics, Map.of(
+        StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
+        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100",
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000",
+        StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000"));
+  }
+
+  private static PacketPublisher publisher(String bootstrap, Topics topics) {
+    return PacketPublisher.connect(bootstrap, topics, PublisherOptions.defaults("restart-test"), new Properties());
+  }
+
+  private static void await(Supplier<Boolean> condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!condition.get()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 60 s: " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** Clients 10.0.0.n, the lower address, to one server. */
+  private static FlowKey key(int n) {
+    return FlowKey.newBuilder().setZone(0).setProtocol(6)
+        .setLowAddress(ByteBuffer.wrap(new byte[] {10, 0, 0, (byte) n})).setLowPort(40000 + n)
+        .setHighAddress(ByteBuffer.wrap(new byte[] {93, (byte) 184, (byte) 216, 34})).setHighPort(443).build();
+  }
+
+  private static PacketHeader tcp(long time, boolean fromHigh, int flags, int seq, int ack) {
+    return PacketHeader.newBuilder().setTimeNanos(time).setFlags(fromHigh ? PacketFlags.FROM_HIGH : 0)
+        .setLength(54).setPayloadLength(0).setTcpFlags(flags).setSeq(seq).setAck(ack).setWindow(64000)
+        .setTcpOptions(0).setSackEdge(0).setIcmpType(-1).setIcmpCode(0).build();
+  }
+}
