@@ -242,12 +242,16 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   /**
    * Reads the store below now, at a task's start, instead of at the first lookup, and hands every
    * connection in it to {@code visitor}, decoded (to write the indexes that are derived from them,
-   * {@link io.flowinspect.inspect.engine.DerivedIndexes}). Nothing may be held yet.
+   * {@link io.flowinspect.inspect.engine.DerivedIndexes}). What memory held is dropped first: a
+   * task that Kafka Streams suspends and then resumes on the same thread starts again over the
+   * same stores, which still hold what they had cached at the suspending commit (all of it
+   * written, since that commit wrote every change).
    */
   void load(BiConsumer<FlowKey, Conn> visitor) {
-    if (!slots.isEmpty() || packed.size() > 0) {
-      throw new IllegalStateException("connections are held already: load only at the start");
+    if (changedCount > 0 || packed.changed() > 0) {
+      throw new IllegalStateException("changes not yet written: a task starts only after a commit");
     }
+    forgetHeld();
     complete = loadAll(visitor);
   }
 

@@ -14,8 +14,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The engine's tables over Kafka Streams key-value stores (RocksDB, changelogged), all but the
- * connections themselves ({@link ConnectionCacheStore}). The expiry
+ * The engine's tables over Kafka Streams key-value stores (RocksDB), all but the connections
+ * themselves ({@link ConnectionCacheStore}): expectations and the tracker's counters changelogged,
+ * the two indexes local and written again at every start ({@link #rebuildIndexes}). The expiry
  * index is keyed by the big-endian deadline followed by the flow key, so a range scan from the
  * start up to "now" visits exactly the entries that are due and stops at the first that is not;
  * the unreplied index likewise by opening time, so that its first entry is the oldest. Deletes
@@ -24,7 +25,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class StoreTables implements ExpectationTable, ExpiryIndex, UnrepliedIndex, TrackerMeta {
   private static final byte[] EMPTY = new byte[0];
-  private static final int CLEAR_SLICE = 10_000;
+  static final int CLEAR_SLICE = 10_000;
   private static final Bytes CONNECTION_COUNT = Bytes.wrap("connections".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 
   private final KeyValueStore<Bytes, byte[]> expectations;

@@ -10,9 +10,10 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Builds one of the inspector's stores: a persistent, changelogged key-value store without Kafka
- * Streams' record cache, under a store of the inspector's own that does the caching its way
- * ({@link ConnectionCacheStore}, {@link WriteBehindStore}).
+ * Builds one of the inspector's stores: a persistent key-value store (changelogged unless
+ * {@link #withLoggingDisabled}) without Kafka Streams' record cache, under a store of the
+ * inspector's own that does the caching its way ({@link ConnectionCacheStore},
+ * {@link WriteBehindStore}).
  */
 final class WrappingStoreBuilder<T extends StateStore> implements StoreBuilder<T> {
   private final StoreBuilder<KeyValueStore<Bytes, byte[]>> below;

@@ -5,11 +5,13 @@ import static io.flowinspect.inspect.streams.TopologyHarness.SECOND;
 import static io.flowinspect.inspect.streams.TopologyHarness.SYN;
 import static io.flowinspect.inspect.streams.TopologyHarness.T0;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flowinspect.inspect.Inspector;
 import io.flowinspect.inspect.engine.FlowKey;
 import io.flowinspect.inspect.engine.IpAddress;
 import io.flowinspect.inspect.engine.Protocols;
+import io.flowinspect.inspect.engine.StateCodec;
 import io.flowinspect.inspect.engine.StateLimits;
 import io.flowinspect.inspect.engine.TrackerConfig;
 import io.flowinspect.inspect.engine.TrackerState;
@@ -75,6 +77,49 @@ class IndexRebuildTest {
     assertThat(endingOf(again)).isEqualTo(uninterrupted()).doesNotHaveDuplicates();
   }
 
+  @Test
+  void aTaskResumedOverTheSameStoresStartsAgainFromWhatTheyHold() {
+    // Kafka Streams resumes a suspended task on the same stores, without initializing them again:
+    // the processor's start runs over a cache that still holds what the suspending commit wrote.
+    Instance task = new Instance(new Changelogged(), memory("expiry"), memory("unreplied"));
+    FlowKey[] opened = openTheTable(task);
+    task.commit();
+
+    StoreTables.Rebuilt rebuilt = task.start();
+
+    assertThat(rebuilt.connections()).isEqualTo(opened.length);
+    assertThat(endingOf(task)).isEqualTo(uninterrupted());
+  }
+
+  @Test
+  void startingWithChangesNotYetWrittenIsRefused() {
+    Instance task = new Instance(new Changelogged(), memory("expiry"), memory("unreplied"));
+    openTheTable(task); // no commit
+
+    assertThatThrownBy(task::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("not yet written");
+  }
+
+  @Test
+  void indexesLargerThanOneSliceAreClearedToTheLastEntry() {
+    Changelogged logged = new Changelogged();
+    Instance first = new Instance(logged, memory("expiry"), memory("unreplied"));
+    FlowKey[] opened = openTheTable(first);
+    first.commit();
+    KeyValueStore<Bytes, byte[]> expiry = memory("expiry");
+    Instance again = new Instance(logged, expiry, memory("unreplied"));
+    int leftBehind = 2 * StoreTables.CLEAR_SLICE + 17;
+    for (int i = 0; i < leftBehind; i++) { // entries of connections long gone, as a crash may leave them
+      expiry.put(Bytes.wrap(StoreTables.indexKey(T0 + i, StateCodec.encode(tcp(i % 250 + 1)))), new byte[0]);
+    }
+
+    StoreTables.Rebuilt rebuilt = again.start();
+
+    assertThat(rebuilt.dropped()).isEqualTo(leftBehind);
+    again.commit(); // the index's deletes and puts wait for it, as everything written to the stores does
+    assertThat(expiry.approximateNumEntries()).as("one entry per connection, nothing else").isEqualTo(opened.length);
+    assertThat(endingOf(again)).isEqualTo(uninterrupted());
+  }
+
   /** The same traffic through an inspector that never stopped. */
   private static List<String> uninterrupted() {
     Instance i = new Instance(new Changelogged(), memory("expiry"), memory("unreplied"));
@@ -85,7 +130,7 @@ class IndexRebuildTest {
 
   /**
    * One answered TCP connection, three unanswered SYNs and a UDP flow without reply: the table is
-   * one short of its limit, and the indexes hold every kind of entry.
+   * full, and the indexes hold every kind of entry.
    */
   private static FlowKey[] openTheTable(Instance i) {
     FlowKey answered = tcp(1);
