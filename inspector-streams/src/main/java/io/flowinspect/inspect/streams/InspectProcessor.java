@@ -66,7 +66,7 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
     long started = System.nanoTime();
     StoreTables.Rebuilt r = tables.rebuildIndexes(connections);
     if (r.dropped() + r.connections() > 0) {
-      LOG.info("task {}: indexed {} stored connections ({} old index entries dropped) in {} ms", task,
+      LOG.info("task {}: indexed {} stored connections ({} old unreplied entries dropped) in {} ms", task,
           r.connections(), r.dropped(), (System.nanoTime() - started) / 1_000_000);
     }
   }
