@@ -133,10 +133,10 @@ final class StoreTables implements ExpectationTable, ExpiryIndex, UnrepliedIndex
    * entries of answered connections in front of the live ones would each cost a walk. The expiry
    * index keeps what a previous run on this disk left: the tracker checks every due entry against
    * its connection and skips stale ones, so they cost a look each when they come due, while
-   * deleting them here cost most of a start (10 M connections leave 20 M entries). The entries
-   * written again over ones already there break the store's promise that its puts are new; the
-   * only consequence is that such an entry, deleted before the next write below, may come due a
-   * second time and be skipped then.
+   * deleting them here cost most of a start (10 M connections leave 20 M entries). An entry
+   * written again over the same one already there breaks the store's promise that its puts are
+   * new, which would matter only if it were deleted before it reached RocksDB; but expiry entries
+   * are deleted only by {@link #drainDue}, after its scan has written everything waiting.
    */
   Rebuilt rebuildIndexes(ConnectionCacheStore connections) {
     long dropped = clear(unreplied);
