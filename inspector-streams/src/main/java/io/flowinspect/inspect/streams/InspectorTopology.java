@@ -50,8 +50,8 @@ public final class InspectorTopology {
     // Index keys name a connection and a time and are written once; an expectation or a counter
     // may be put again over a value that is already below. The two indexes are local: everything
     // in them follows from the connections, and they are written again from them at every start
-    // (InspectProcessor); changelogging them cost a changelog record or two per connection, which
-    // was a third of the inspector's throughput on the benchmark's mix (docs/DESIGN.md).
+    // (InspectProcessor); changelogged, they cost two to four changelog records per connection
+    // (docs/DESIGN.md has what that did to the benchmark).
     for (String store : List.of(EXPIRY_STORE, UNREPLIED_STORE)) {
       topology.addStateStore(new WrappingStoreBuilder<>(store,
           below -> new WriteBehindStore(below, WRITE_BEHIND_LIMIT, true)).withLoggingDisabled(), PROCESSOR);

@@ -11,10 +11,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * A key-value store that holds writes back: puts and deletes wait in a hash map, in arrival order,
- * and reach the RocksDB store below (and its changelog, if it has one) at commit ({@link #flushCache()}), before any
- * scan, and when {@code limit} are waiting. The last write of a key wins, so a connection indexed
- * and unindexed between two commits costs one write below, not two, and none at all in a store
- * whose puts are known to be new keys.
+ * and reach the RocksDB store below (and its changelog, if it has one) at commit
+ * ({@link #flushCache()}), before any scan, and when {@code limit} are waiting. The last write of a
+ * key wins, so a connection indexed and unindexed between two commits costs one write below, not
+ * two, and none at all in a store whose puts are known to be new keys.
  *
  * <p>It stands in for Kafka Streams' record cache on the inspector's small stores (the expiry and
  * unreplied indexes, expectations, the tracker's counters), which are written once or twice per
