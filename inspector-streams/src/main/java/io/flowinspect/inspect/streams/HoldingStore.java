@@ -7,10 +7,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
 /**
- * A store that holds changes in memory over a changelogged RocksDB store and writes them there
- * when Kafka Streams is about to commit. Registered as the store (the store below is initialized
- * with it as root), it is the one Kafka Streams calls {@link #flushCache()} on before committing
- * input offsets or a transaction, so the changelog holds every change up to the committed offsets.
+ * A store that holds changes in memory over a RocksDB store (changelogged or local) and writes
+ * them there when Kafka Streams is about to commit. Registered as the store (the store below is
+ * initialized with it as root), it is the one Kafka Streams calls {@link #flushCache()} on before
+ * committing input offsets or a transaction, so a changelog holds every change up to the
+ * committed offsets.
  * {@link WrappedStateStore} and {@code CachedStateStore} are Kafka Streams internals: the build pins
  * the Kafka version, and {@code kafkaStreamsFlushesTheCacheWhenItCommits} tests fail if a new
  * version stops calling them.

@@ -21,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The thin adapter between Kafka Streams and the {@link Inspector}: loads nothing itself, hands
+ * The thin adapter between Kafka Streams and the {@link Inspector}: at start has the indexes
+ * written again from the stored connections ({@link StoreTables#rebuildIndexes}), then hands
  * each packet of a batch to the engine over store-backed tables (connections through their
  * decoded cache, {@link ConnectionCacheStore}), forwards what the engine
  * concludes, and lets stream time (packet time, never the wall clock) expire connections.

@@ -42,7 +42,9 @@ final class WriteBehindStore extends HoldingStore implements KeyValueStore<Bytes
 
   /**
    * @param putsAreNew the caller promises that a key it puts is not in the store already unless it
-   *     deleted it since (true of the indexes: each key holds a connection and a time, written once).
+   *     deleted it since (true of the indexes: each key holds a connection and a time, written once;
+   *     a start that writes expiry entries again over old ones breaks it harmlessly, see
+   *     {@link StoreTables#rebuildIndexes}).
    *     A put and a delete of such a key between two writes below then cancel out: nothing is written.
    */
   WriteBehindStore(KeyValueStore<Bytes, byte[]> below, int limit, boolean putsAreNew) {
