@@ -76,6 +76,11 @@ final class BenchCommand implements Callable<Integer> {
           + "rocksdb.config.setter= (empty) runs with Kafka Streams' own RocksDB settings.")
   Map<String, String> streamsConfig = new HashMap<>();
 
+  @Option(names = "--agent-config", paramLabel = "KEY=VALUE",
+      description = "A Kafka producer setting for the capture agent's runs, over flowinspect's (repeatable), "
+          + "e.g. compression.type=zstd.")
+  Map<String, String> agentConfig = new HashMap<>();
+
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the result as JSON to FILE (- for stdout).")
   String json;
 
@@ -105,7 +110,7 @@ final class BenchCommand implements Callable<Integer> {
           .withRules(engine.ruleSet()));
       BenchOptions options = new BenchOptions(workload, settings, batch.equals("on"), guarantee, threads,
           partitions == null ? Math.max(2, threads) : partitions, !noBaselines, noLatency ? 0 : latencyRate,
-          latencyPackets, expireAll, Home.dir(), streamsConfig);
+          latencyPackets, expireAll, Home.dir(), streamsConfig, agentConfig);
       BenchResult result = EndToEndBench.run(options, line -> System.err.println("bench: " + line));
       if ("-".equals(json)) {
         System.out.println(BenchReport.json(result));

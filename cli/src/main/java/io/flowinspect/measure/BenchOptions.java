@@ -21,13 +21,16 @@ import java.util.Map;
  * @param projectHome the checkout, for the commit id in the report; may be null
  * @param streamsOverrides Kafka Streams settings for the inspector runs, over flowinspect's own
  *     (to compare settings in one command, e.g. RocksDB's)
+ * @param agentOverrides producer settings for the capture agent's runs, over its own (e.g. its
+ *     compression)
  */
 public record BenchOptions(Workload workload, InspectorSettings settings, boolean batch, String guarantee, int threads,
     int partitions, boolean baselines, int latencyRate, long latencyPackets, boolean expireAll, Path projectHome,
-    Map<String, String> streamsOverrides) {
+    Map<String, String> streamsOverrides, Map<String, String> agentOverrides) {
 
   public BenchOptions {
     streamsOverrides = Map.copyOf(streamsOverrides);
+    agentOverrides = Map.copyOf(agentOverrides);
     if (!guarantee.equals("at_least_once") && !guarantee.equals("exactly_once_v2")) {
       throw new IllegalArgumentException("guarantee must be at_least_once or exactly_once_v2: " + guarantee);
     }

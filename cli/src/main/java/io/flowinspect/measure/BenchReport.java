@@ -15,6 +15,9 @@ public final class BenchReport {
     line(sb, "workload", o.workload().description());
     line(sb, "run", String.format(Locale.ROOT, "%s, batching %s, %s, %d stream thread(s), %d partition(s)", r.date(),
         o.batch() ? "on" : "off", o.guarantee(), o.threads(), o.partitions()));
+    if (!o.streamsOverrides().isEmpty() || !o.agentOverrides().isEmpty()) {
+      line(sb, "settings", "streams " + settings(o.streamsOverrides()) + "; agent " + settings(o.agentOverrides()));
+    }
     line(sb, "machine", String.format(Locale.ROOT, "%d cores, %.1f GiB, %s; %s; %s; Kafka %s; commit %s", m.cores(),
         m.memoryBytes() / (double) (1L << 30), m.cpu(), m.os(), m.java(), m.kafka(), m.commit()));
     sb.append('\n');
@@ -61,6 +64,15 @@ public final class BenchReport {
     return sb.toString();
   }
 
+  /** Settings given over flowinspect's own, sorted, as KEY=VALUE separated by spaces ("defaults" if none). */
+  private static String settings(java.util.Map<String, String> overrides) {
+    if (overrides.isEmpty()) {
+      return "defaults";
+    }
+    return String.join(" ", new java.util.TreeMap<>(overrides).entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue()).toList());
+  }
+
   public static String json(BenchResult r) {
     BenchOptions o = r.options();
     Machine m = r.machine();
@@ -72,6 +84,8 @@ public final class BenchReport {
         .field("guarantee", o.guarantee())
         .field("threads", o.threads())
         .field("partitions", o.partitions())
+        .field("streams_config", settings(o.streamsOverrides()))
+        .field("agent_config", settings(o.agentOverrides()))
         .field("packets", r.packets())
         .field("records", r.records())
         .field("agent_pps", r.agentPps())

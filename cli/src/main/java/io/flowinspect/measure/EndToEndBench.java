@@ -252,7 +252,9 @@ public final class EndToEndBench {
     if (!batch) {
       p = p.withBatching(1, Duration.ZERO);
     }
-    try (PacketPublisher publisher = PacketPublisher.connect(bootstrap, topics, p, new Properties())) {
+    Properties producer = new Properties();
+    producer.putAll(options.agentOverrides());
+    try (PacketPublisher publisher = PacketPublisher.connect(bootstrap, topics, p, producer)) {
       FilePublishReport report = CaptureAgent.publishFile(pcap, DecoderOptions.defaults(), publisher, replay,
           ReplayProgress.NONE);
       if (report.lost() > 0) {

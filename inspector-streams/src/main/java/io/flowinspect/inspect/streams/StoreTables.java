@@ -32,9 +32,25 @@ final class StoreTables implements ExpectationTable, ExpiryIndex, UnrepliedIndex
   private final KeyValueStore<Bytes, byte[]> expiry;
   private final KeyValueStore<Bytes, byte[]> unreplied;
   private final KeyValueStore<Bytes, byte[]> meta;
+  private final NearDeadlines near;
+  /** Expectations in their store; -1 until counted. */
+  private long expectationCount = -1;
+  /**
+   * No expiry entry on disk is due before this: lowered by every entry written there, raised by
+   * every scan to the first entry it left. Unknown at a start (a previous run may have left
+   * entries), so the first scan reads the disk.
+   */
+  private long diskDueFrom = Long.MIN_VALUE;
 
   StoreTables(KeyValueStore<Bytes, byte[]> expectations, KeyValueStore<Bytes, byte[]> expiry,
       KeyValueStore<Bytes, byte[]> unreplied, KeyValueStore<Bytes, byte[]> meta) {
+    this(expectations, expiry, unreplied, meta, new NearDeadlines(NearDeadlines.DEFAULT_LIMIT,
+        NearDeadlines.DEFAULT_HORIZON_NANOS));
+  }
+
+  StoreTables(KeyValueStore<Bytes, byte[]> expectations, KeyValueStore<Bytes, byte[]> expiry,
+      KeyValueStore<Bytes, byte[]> unreplied, KeyValueStore<Bytes, byte[]> meta, NearDeadlines near) {
+    this.near = near;
     this.expectations = expectations;
     this.expiry = expiry;
     this.unreplied = unreplied;
@@ -78,47 +94,104 @@ final class StoreTables implements ExpectationTable, ExpiryIndex, UnrepliedIndex
 
   @Override
   public Expectation get(Expectation.Key key) {
+    if (expectationCount() == 0) {
+      return null; // nearly always: every new connection asks, and only FTP control connections announce
+    }
     byte[] v = expectations.get(Bytes.wrap(StateCodec.encode(key)));
     return v == null ? null : StateCodec.decodeExpectation(v);
   }
 
   @Override
   public void put(Expectation expectation) {
-    expectations.put(Bytes.wrap(StateCodec.encode(expectation.key())), StateCodec.encode(expectation));
+    Bytes key = Bytes.wrap(StateCodec.encode(expectation.key()));
+    if (expectations.get(key) == null) {
+      expectationCount = expectationCount() + 1;
+    }
+    expectations.put(key, StateCodec.encode(expectation));
   }
 
   @Override
   public void remove(Expectation.Key key) {
-    expectations.put(Bytes.wrap(StateCodec.encode(key)), null);
+    if (expectationCount() == 0) {
+      return;
+    }
+    Bytes k = Bytes.wrap(StateCodec.encode(key));
+    if (expectations.get(k) != null) {
+      expectationCount--;
+      expectations.put(k, null);
+    }
+  }
+
+  /** Expectations stored, counted once (the store is small) and then kept. */
+  private long expectationCount() {
+    if (expectationCount < 0) {
+      long n = 0;
+      try (KeyValueIterator<Bytes, byte[]> it = expectations.all()) {
+        for (; it.hasNext(); it.next()) {
+          n++;
+        }
+      }
+      expectationCount = n;
+    }
+    return expectationCount;
   }
 
   @Override
   public void add(long deadlineNanos, FlowKey key) {
-    expiry.put(Bytes.wrap(indexKey(deadlineNanos, StateCodec.encode(key))), EMPTY);
+    byte[] flow = StateCodec.encode(key);
+    if (!near.offer(deadlineNanos, flow)) {
+      expiry.put(Bytes.wrap(indexKey(deadlineNanos, flow)), EMPTY);
+      diskDueFrom = Math.min(diskDueFrom, deadlineNanos);
+    }
   }
 
+  /**
+   * Hands over the due entries of both parts of the index, memory ({@link NearDeadlines}) and
+   * disk, merged in the order of the disk's keys; an entry in both (a start writes an entry again
+   * over one a previous run left on disk) counts once. The disk is not read at all while nothing
+   * on it can be due.
+   */
   @Override
   public int drainDue(long nowNanos, int max, Due consumer) {
-    int handled = 0;
-    // Upper bound: every key of deadline <= now sorts before (now + 1) followed by nothing.
-    Bytes to = Bytes.wrap(ByteBuffer.allocate(8).putLong(sortable(nowNanos) + 1).array());
-    java.util.List<Bytes> due = new java.util.ArrayList<>();
-    try (KeyValueIterator<Bytes, byte[]> it = expiry.range(null, to)) {
-      while (handled < max && it.hasNext()) {
-        Bytes k = it.next().key;
-        due.add(k);
-        handled++;
+    near.advance(nowNanos);
+    java.util.List<NearDeadlines.Entry> due = new java.util.ArrayList<>();
+    java.util.List<Bytes> fromDisk = new java.util.ArrayList<>();
+    if (diskDueFrom <= nowNanos) {
+      // Unbounded, so that the first entry not due tells when the disk next needs reading.
+      try (KeyValueIterator<Bytes, byte[]> disk = expiry.all()) {
+        NearDeadlines.Entry diskHead = disk.hasNext() ? entry(disk.next().key) : null;
+        while (diskHead != null && diskHead.deadlineNanos() <= nowNanos && due.size() < max) {
+          NearDeadlines.Entry memoryHead = near.peekDue();
+          if (memoryHead != null && memoryHead.compareTo(diskHead) < 0) {
+            due.add(near.takeHead());
+            continue;
+          }
+          near.dropHeadsEqualTo(diskHead); // the same entry in both parts: handed over once
+          due.add(diskHead);
+          fromDisk.add(Bytes.wrap(indexKey(diskHead.deadlineNanos(), diskHead.key())));
+          diskHead = disk.hasNext() ? entry(disk.next().key) : null;
+        }
+        diskDueFrom = diskHead == null ? Long.MAX_VALUE : diskHead.deadlineNanos();
       }
     }
-    // Act after closing the iterator: the consumer writes to the same store.
-    for (Bytes k : due) {
-      expiry.put(k, null);
-      byte[] raw = k.get();
-      long deadline = ByteBuffer.wrap(raw, 0, 8).getLong() ^ Long.MIN_VALUE;
-      byte[] flow = java.util.Arrays.copyOfRange(raw, 8, raw.length);
-      consumer.accept(deadline, StateCodec.decodeKey(flow));
+    // The disk has nothing more that is due (or the budget is spent): the rest comes from memory.
+    while (due.size() < max && near.peekDue() != null) {
+      due.add(near.takeHead());
     }
-    return handled;
+    // Act after closing the iterator: the consumer writes to the same store.
+    for (Bytes k : fromDisk) {
+      expiry.put(k, null);
+    }
+    for (NearDeadlines.Entry e : due) {
+      consumer.accept(e.deadlineNanos(), StateCodec.decodeKey(e.key()));
+    }
+    return due.size();
+  }
+
+  private static NearDeadlines.Entry entry(Bytes indexKey) {
+    byte[] raw = indexKey.get();
+    long deadline = ByteBuffer.wrap(raw, 0, 8).getLong() ^ Long.MIN_VALUE;
+    return new NearDeadlines.Entry(deadline, java.util.Arrays.copyOfRange(raw, 8, raw.length));
   }
 
   /** What {@link #rebuildIndexes} did: old unreplied entries dropped, connections read. */

@@ -191,8 +191,9 @@ class IndexRebuildTest {
     Instance(Changelogged logged, KeyValueStore<Bytes, byte[]> expiry, KeyValueStore<Bytes, byte[]> unreplied) {
       connections = new ConnectionCacheStore(logged.connections(), 100, 1 << 20);
       held.add(connections);
+      // Every expiry entry on disk (none held in memory): what a restart finds there is the point.
       tables = new StoreTables(writeBehind(logged.expectations(), false), writeBehind(expiry, true),
-          writeBehind(unreplied, true), writeBehind(logged.meta(), false));
+          writeBehind(unreplied, true), writeBehind(logged.meta(), false), new NearDeadlines(0, 0));
       init(connections);
       inspector = new Inspector(TrackerConfig.defaults().withLimits(StateLimits.of(LIMIT)),
           RuleSet.privateNetworksAsHome(), new TrackerState(connections, tables, tables, tables, tables), this);
