@@ -50,7 +50,22 @@ public record RuleSet(String version, List<Cidr> homeNetworks, List<Rule> rules,
       }
     }
     Decision d = defaults.get(direction);
-    return new PolicyDecision(d, "default-" + direction.label(), direction,
-        direction.label() + " connections are " + (d == Decision.ALLOW ? "allowed" : "denied") + " by default");
+    return DefaultDecisions.OF[direction.ordinal()][d == Decision.ALLOW ? 0 : 1];
+  }
+
+  /** The default decisions, made once: most connections of most rule sets end up there. */
+  private static final class DefaultDecisions {
+    static final PolicyDecision[][] OF = new PolicyDecision[FlowDirection.values().length][];
+
+    static {
+      for (FlowDirection direction : FlowDirection.values()) {
+        OF[direction.ordinal()] = new PolicyDecision[] {of(direction, Decision.ALLOW), of(direction, Decision.DENY)};
+      }
+    }
+
+    private static PolicyDecision of(FlowDirection direction, Decision d) {
+      return new PolicyDecision(d, "default-" + direction.label(), direction,
+          direction.label() + " connections are " + (d == Decision.ALLOW ? "allowed" : "denied") + " by default");
+    }
   }
 }

@@ -104,8 +104,10 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     boolean everyConnectionIsHere = complete(); // first, as it may fill the cache
     Slot s = slots.get(key);
     if (s == null) {
-      byte[] encodedKey = StateCodec.encode(key);
-      PackedConnections.Taken t = packed.take(encodedKey);
+      // Packed memory is empty while the decoded cache holds every connection: then a new
+      // connection's key need not even be encoded.
+      byte[] encodedKey = packed.size() == 0 ? null : StateCodec.encode(key);
+      PackedConnections.Taken t = encodedKey == null ? null : packed.take(encodedKey);
       if (t != null) {
         s = new Slot(key, t.value() == null ? null : StateCodec.decodeConn(t.value()), t.stored());
         if (t.changed()) {
@@ -113,7 +115,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
         }
       } else if (!everyConnectionIsHere) {
         readsBelow++;
-        byte[] v = wrapped().get(Bytes.wrap(encodedKey));
+        byte[] v = wrapped().get(Bytes.wrap(encodedKey != null ? encodedKey : StateCodec.encode(key)));
         // A miss is remembered too: a new connection is looked up, then put, then (if short) removed,
         // and a connection that never reached the store below needs no tombstone there.
         s = new Slot(key, v == null ? null : StateCodec.decodeConn(v), v != null);
@@ -180,7 +182,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
       absentKey = null; // its slot is about to exist: from now on the slot or packed memory knows
       return false;
     }
-    PackedConnections.Taken t = packed.take(StateCodec.encode(key));
+    PackedConnections.Taken t = packed.size() == 0 ? null : packed.take(StateCodec.encode(key));
     return t != null ? t.stored() : !everyConnectionIsHere;
   }
 

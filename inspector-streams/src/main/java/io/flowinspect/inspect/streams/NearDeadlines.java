@@ -51,6 +51,9 @@ final class NearDeadlines {
   /** The latest bucket moved into {@link #reached}; later entries of it and earlier go there directly. */
   private long reachedThrough = Long.MIN_VALUE;
   private long clock = Long.MIN_VALUE;
+  /** The bucket of the last entry that waited, and its list. */
+  private long lastBucket = Long.MIN_VALUE;
+  private ArrayList<Entry> lastList;
   private int size;
 
   NearDeadlines(int limit, long horizonNanos) {
@@ -71,7 +74,11 @@ final class NearDeadlines {
     if (bucket <= reachedThrough) {
       reached.add(e);
     } else {
-      waiting.computeIfAbsent(bucket, b -> new ArrayList<>()).add(e);
+      if (bucket != lastBucket) { // most entries land in the bucket of the one before
+        lastList = waiting.computeIfAbsent(bucket, b -> new ArrayList<>(256));
+        lastBucket = bucket;
+      }
+      lastList.add(e);
     }
     size++;
     return true;
@@ -84,6 +91,10 @@ final class NearDeadlines {
     while (!waiting.isEmpty() && waiting.firstKey() <= bucket) {
       Map.Entry<Long, ArrayList<Entry>> first = waiting.pollFirstEntry();
       reached.addAll(first.getValue());
+      if (first.getKey() == lastBucket) {
+        lastBucket = Long.MIN_VALUE;
+        lastList = null;
+      }
     }
     reachedThrough = Math.max(reachedThrough, bucket);
   }
