@@ -99,10 +99,13 @@ final class NearDeadlines {
     reachedThrough = Math.max(reachedThrough, bucket);
   }
 
-  /** The earliest entry, if it is due at the clock; null otherwise. */
-  Entry peekDue() {
+  /**
+   * The earliest entry, if it is due at {@code nowNanos}; null otherwise. The caller's now, not the
+   * clock: a sensor's watermark can move a drain's now back, and nothing after it may come out.
+   */
+  Entry peekDue(long nowNanos) {
     Entry head = reached.peek();
-    return head != null && head.deadlineNanos() <= clock ? head : null;
+    return head != null && head.deadlineNanos() <= Math.min(clock, nowNanos) ? head : null;
   }
 
   /**

@@ -161,7 +161,7 @@ final class StoreTables implements ExpectationTable, ExpiryIndex, UnrepliedIndex
       try (KeyValueIterator<Bytes, byte[]> disk = expiry.all()) {
         NearDeadlines.Entry diskHead = disk.hasNext() ? entry(disk.next().key) : null;
         while (diskHead != null && diskHead.deadlineNanos() <= nowNanos && due.size() < max) {
-          NearDeadlines.Entry memoryHead = near.peekDue();
+          NearDeadlines.Entry memoryHead = near.peekDue(nowNanos);
           if (memoryHead != null && memoryHead.compareTo(diskHead) < 0) {
             due.add(near.takeHead());
             continue;
@@ -175,7 +175,7 @@ final class StoreTables implements ExpectationTable, ExpiryIndex, UnrepliedIndex
       }
     }
     // The disk has nothing more that is due (or the budget is spent): the rest comes from memory.
-    while (due.size() < max && near.peekDue() != null) {
+    while (due.size() < max && near.peekDue(nowNanos) != null) {
       due.add(near.takeHead());
     }
     // Act after closing the iterator: the consumer writes to the same store.

@@ -76,6 +76,23 @@ class ExpiryIndexPartsTest {
   }
 
   @Test
+  void aDrainWhoseNowMovedBackHandsOverNothingAfterIt() {
+    for (int limit : new int[] {0, 10}) {
+      StoreTables tables = tables(store(), limit);
+      tables.drainDue(T0 + 20 * SECOND, 10, (deadline, k) -> { });
+      tables.add(T0 + 15 * SECOND, key(1));
+
+      List<String> handed = new ArrayList<>();
+      int count = tables.drainDue(T0 + 10 * SECOND, 10, (deadline, k) -> handed.add(name(deadline, k)));
+
+      assertThat(count).as("memory limit %d", limit).isZero();
+      assertThat(handed).isEmpty();
+      tables.drainDue(T0 + 15 * SECOND, 10, (deadline, k) -> handed.add(name(deadline, k)));
+      assertThat(handed).containsExactly(name(T0 + 15 * SECOND, key(1)));
+    }
+  }
+
+  @Test
   void theDiskIsNotReadWhileNothingOnItCanBeDue() {
     WriteBehindStore disk = new WriteBehindStore(store(), 1_000, true);
     disk.init(new MockProcessorContext<>().getStateStoreContext(), disk);
