@@ -9,7 +9,8 @@ final class ConnStateLabel {
   /** TCP's labels, made once: one is needed for every connection opened and every one ended. */
   private static final String[] TCP = java.util.Arrays.stream(TcpState.values())
       .map(s -> Protocols.name(Protocols.TCP, false) + "/" + s).toArray(String[]::new);
-  private static final String[] UDP = {"udp/UNREPLIED", "udp/REPLIED", "udp/ASSURED"};
+  private static final String[] PSEUDO = {"UNREPLIED", "REPLIED", "ASSURED"};
+  private static final String[] UDP = java.util.Arrays.stream(PSEUDO).map(s -> "udp/" + s).toArray(String[]::new);
 
   private ConnStateLabel() {}
 
@@ -21,6 +22,6 @@ final class ConnStateLabel {
     if (protocol == Protocols.UDP) {
       return UDP[pseudo];
     }
-    return Protocols.name(protocol, ipv6) + "/" + UDP[pseudo].substring("udp/".length());
+    return Protocols.name(protocol, ipv6) + "/" + PSEUDO[pseudo];
   }
 }

@@ -159,7 +159,8 @@ final class StoreTables implements ExpectationTable, ExpiryIndex, UnrepliedIndex
     if (diskDueFrom <= nowNanos) {
       // Unbounded, so that the first entry not due tells when the disk next needs reading.
       try (KeyValueIterator<Bytes, byte[]> disk = expiry.all()) {
-        NearDeadlines.Entry diskHead = disk.hasNext() ? entry(disk.next().key) : null;
+        Bytes diskKey = disk.hasNext() ? disk.next().key : null;
+        NearDeadlines.Entry diskHead = diskKey == null ? null : entry(diskKey);
         while (diskHead != null && diskHead.deadlineNanos() <= nowNanos && due.size() < max) {
           NearDeadlines.Entry memoryHead = near.peekDue(nowNanos);
           if (memoryHead != null && memoryHead.compareTo(diskHead) < 0) {
@@ -168,8 +169,9 @@ final class StoreTables implements ExpectationTable, ExpiryIndex, UnrepliedIndex
           }
           near.dropHeadsEqualTo(diskHead); // the same entry in both parts: handed over once
           due.add(diskHead);
-          fromDisk.add(Bytes.wrap(indexKey(diskHead.deadlineNanos(), diskHead.key())));
-          diskHead = disk.hasNext() ? entry(disk.next().key) : null;
+          fromDisk.add(diskKey);
+          diskKey = disk.hasNext() ? disk.next().key : null;
+          diskHead = diskKey == null ? null : entry(diskKey);
         }
         diskDueFrom = diskHead == null ? Long.MAX_VALUE : diskHead.deadlineNanos();
       }
