@@ -64,6 +64,11 @@ final class BenchCommand implements Callable<Integer> {
       description = "Packets replayed in the latency run. Default: 500000 (10 s at the default rate).")
   long latencyPackets;
 
+  @Option(names = "--latency-samples", paramLabel = "FILE",
+      description = "Write each counted verdict of the latency run as a line: its send time (epoch ns) and its "
+          + "latency (ns), to see when the slow ones were sent.")
+  Path latencySamples;
+
   @Option(names = "--no-latency", description = "Skip the latency run.")
   boolean noLatency;
 
@@ -110,7 +115,7 @@ final class BenchCommand implements Callable<Integer> {
           .withRules(engine.ruleSet()));
       BenchOptions options = new BenchOptions(workload, settings, batch.equals("on"), guarantee, threads,
           partitions == null ? Math.max(2, threads) : partitions, !noBaselines, noLatency ? 0 : latencyRate,
-          latencyPackets, expireAll, Home.dir(), streamsConfig, agentConfig);
+          latencyPackets, expireAll, Home.dir(), streamsConfig, agentConfig, latencySamples);
       BenchResult result = EndToEndBench.run(options, line -> System.err.println("bench: " + line));
       if ("-".equals(json)) {
         System.out.println(BenchReport.json(result));

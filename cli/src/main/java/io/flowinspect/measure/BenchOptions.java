@@ -23,10 +23,12 @@ import java.util.Map;
  *     (to compare settings in one command, e.g. RocksDB's)
  * @param agentOverrides producer settings for the capture agent's runs, over its own (e.g. its
  *     compression)
+ * @param latencySamples where to write every counted verdict's send time and latency, for a look
+ *     at where the tail comes from; null writes nothing
  */
 public record BenchOptions(Workload workload, InspectorSettings settings, boolean batch, String guarantee, int threads,
     int partitions, boolean baselines, int latencyRate, long latencyPackets, boolean expireAll, Path projectHome,
-    Map<String, String> streamsOverrides, Map<String, String> agentOverrides) {
+    Map<String, String> streamsOverrides, Map<String, String> agentOverrides, Path latencySamples) {
 
   public BenchOptions {
     streamsOverrides = Map.copyOf(streamsOverrides);
@@ -40,5 +42,13 @@ public record BenchOptions(Workload workload, InspectorSettings settings, boolea
     if (latencyRate < 0 || latencyPackets < 0) {
       throw new IllegalArgumentException("latency rate and packets must not be negative");
     }
+  }
+
+  /** Options that write no latency samples. */
+  public BenchOptions(Workload workload, InspectorSettings settings, boolean batch, String guarantee, int threads,
+      int partitions, boolean baselines, int latencyRate, long latencyPackets, boolean expireAll, Path projectHome,
+      Map<String, String> streamsOverrides, Map<String, String> agentOverrides) {
+    this(workload, settings, batch, guarantee, threads, partitions, baselines, latencyRate, latencyPackets, expireAll,
+        projectHome, streamsOverrides, agentOverrides, null);
   }
 }

@@ -230,6 +230,9 @@ public final class EndToEndBench {
       CatchUp.await(inspector::recordsProcessed, sent.publisher().recordsSent(), () -> 0, RUN_TIMEOUT,
           inspector::failure);
       awaitQuiet(probe);
+      if (options.latencySamples() != null) {
+        probe.writeSamples(options.latencySamples());
+      }
       long[] sorted = probe.sorted();
       return new BenchResult.Latency(rate, warmUpPackets, sent.packets() - warmUpPackets, sorted.length,
           VerdictLatency.percentileMillis(sorted, 0.50), VerdictLatency.percentileMillis(sorted, 0.99),

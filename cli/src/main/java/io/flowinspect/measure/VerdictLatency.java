@@ -3,6 +3,11 @@ package io.flowinspect.measure;
 import io.flowinspect.capture.WallClock;
 import io.flowinspect.schemas.Topics;
 import io.flowinspect.schemas.Verdict;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Properties;
@@ -32,6 +37,7 @@ final class VerdictLatency implements AutoCloseable {
   private final Thread thread;
   private volatile boolean stop;
   private long[] samples = new long[1 << 16];
+  private long[] sentAt = new long[1 << 16];
   private int count;
   private int received;
   private volatile long warmUpNanos;
@@ -78,7 +84,9 @@ final class VerdictLatency implements AutoCloseable {
     }
     if (count == samples.length) {
       samples = Arrays.copyOf(samples, count * 2);
+      sentAt = Arrays.copyOf(sentAt, count * 2);
     }
+    sentAt[count] = sentNanos;
     samples[count++] = nanos;
   }
 
@@ -106,6 +114,25 @@ final class VerdictLatency implements AutoCloseable {
     }
     int rank = (int) Math.ceil(fraction * sorted.length);
     return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
+  }
+
+  /**
+   * Writes every counted verdict, in arrival order, as a line "send_epoch_nanos latency_nanos":
+   * plotted against send time, a stall shows as a ramp (everything sent during it arrives at its
+   * end).
+   */
+  synchronized void writeSamples(Path file) {
+    try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(file))) {
+      out.println("# send_epoch_nanos latency_nanos");
+      for (int i = 0; i < count; i++) {
+        out.println(sentAt[i] + " " + samples[i]);
+      }
+      if (out.checkError()) {
+        throw new UncheckedIOException(new IOException("could not write " + file));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write " + file, e);
+    }
   }
 
   @Override

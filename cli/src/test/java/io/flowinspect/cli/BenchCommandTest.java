@@ -22,10 +22,11 @@ class BenchCommandTest {
   @Test
   void smallRunWritesJsonWithEveryHeadlineFigure() throws Exception {
     Path out = dir.resolve("bench.json");
+    Path samples = dir.resolve("latency.txt");
 
     // A mix, so that new connections (and so verdicts) keep coming after the latency run's warm-up.
     int exit = Main.run("bench", "--synth", "mix:concurrent=200,rate=400,packets=20000", "--latency-rate", "5000",
-        "--latency-packets", "10000", "--json", out.toString());
+        "--latency-packets", "10000", "--json", out.toString(), "--latency-samples", samples.toString());
 
     assertThat(exit).isZero();
     List<String> lines = Files.readAllLines(out);
@@ -47,6 +48,15 @@ class BenchCommandTest {
     assertThat(j.get("latency_p50_ms").asDouble()).isPositive()
         .isLessThanOrEqualTo(j.get("latency_p99_ms").asDouble());
     assertThat(j.get("latency_p99_ms").asDouble()).isLessThanOrEqualTo(j.get("latency_max_ms").asDouble());
+    // One line per counted verdict, send time and latency; the slowest is the reported maximum.
+    List<String> sampleLines = Files.readAllLines(samples);
+    assertThat(sampleLines.get(0)).startsWith("#");
+    List<long[]> pairs = sampleLines.stream().skip(1)
+        .map(l -> java.util.Arrays.stream(l.split(" ")).mapToLong(Long::parseLong).toArray()).toList();
+    assertThat(pairs).hasSize(j.get("latency_samples").asInt());
+    assertThat(pairs).allSatisfy(p -> assertThat(p).hasSize(2));
+    assertThat(pairs.stream().mapToLong(p -> p[1]).max().orElseThrow() / 1e6)
+        .isCloseTo(j.get("latency_max_ms").asDouble(), org.assertj.core.data.Offset.offset(0.01));
     // argus and tcpdump are measured where installed and left out where not.
     for (String tool : List.of("argus", "tcpdump")) {
       String field = tool + "_pps";

@@ -19,6 +19,18 @@ final class BrokerJvm {
    */
   static final List<String> FAST_START_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
+  /** Extra flags for the broker's JVM (GC logging, heap sizes), after the ones above so they win where they overlap. */
+  static final String EXTRA_FLAGS_VARIABLE = "FLOWINSPECT_BROKER_JAVA_OPTS";
+
+  static List<String> flags(java.util.Map<String, String> environment) {
+    List<String> flags = new ArrayList<>(FAST_START_FLAGS);
+    String extra = environment.getOrDefault(EXTRA_FLAGS_VARIABLE, "").strip();
+    if (!extra.isEmpty()) {
+      flags.addAll(List.of(extra.split("\\s+")));
+    }
+    return flags;
+  }
+
   /** slf4j-simple, the broker's log binding: timestamps, thread names, INFO and up, to stdout. */
   private static final List<String> LOGGING = List.of(
       "-Dorg.slf4j.simpleLogger.logFile=System.out",

@@ -74,7 +74,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   static EmbeddedKafka start(Options options, FreePorts.Source portSource) throws IOException {
     requireNonNull(options, "options == null");
-    BrokerJvm jvm = new BrokerJvm(BrokerClasspath.load(), options.heapMegabytes(), BrokerJvm.FAST_START_FLAGS);
+    BrokerJvm jvm = new BrokerJvm(BrokerClasspath.load(), options.heapMegabytes(), BrokerJvm.flags(System.getenv()));
     boolean tempDir = options.dataDir() == null;
     Path dataDir = tempDir
         ? Files.createTempDirectory("flowinspect-kafka-")

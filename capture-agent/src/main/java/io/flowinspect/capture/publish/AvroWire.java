@@ -1,12 +1,11 @@
 package io.flowinspect.capture.publish;
 
 import io.flowinspect.capture.decode.DecodedPacket;
+import io.flowinspect.schemas.ByteSink;
 import io.flowinspect.schemas.FlowKey;
 import io.flowinspect.schemas.PacketBatch;
 import io.flowinspect.schemas.PacketHeader;
 import java.nio.ByteBuffer;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
 
 /**
  * Writes the packets topic's Avro records straight from the decoder's output, field by field in
@@ -15,8 +14,8 @@ import org.apache.avro.SchemaNormalization;
  * If PacketHeader.avsc, PacketBatch.avsc or FlowKey.avsc changes, this class changes with it.
  */
 final class AvroWire {
-  static final byte[] BATCH_HEADER = singleObjectHeader(PacketBatch.getClassSchema());
-  static final byte[] KEY_HEADER = singleObjectHeader(FlowKey.getClassSchema());
+  static final byte[] BATCH_HEADER = ByteSink.singleObjectHeader(PacketBatch.getClassSchema());
+  static final byte[] KEY_HEADER = ByteSink.singleObjectHeader(FlowKey.getClassSchema());
 
   private AvroWire() {}
 
@@ -103,17 +102,5 @@ final class AvroWire {
       d.get(copy);
       out.writeBytes(copy, 0, copy.length);
     }
-  }
-
-  /** Avro single-object encoding: marker C3 01, then the schema's CRC-64-AVRO fingerprint, little-endian. */
-  private static byte[] singleObjectHeader(Schema schema) {
-    long fingerprint = SchemaNormalization.parsingFingerprint64(schema);
-    byte[] h = new byte[10];
-    h[0] = (byte) 0xC3;
-    h[1] = 0x01;
-    for (int i = 0; i < 8; i++) {
-      h[2 + i] = (byte) (fingerprint >>> (8 * i));
-    }
-    return h;
   }
 }

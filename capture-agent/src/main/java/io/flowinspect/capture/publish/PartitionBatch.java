@@ -1,6 +1,7 @@
 package io.flowinspect.capture.publish;
 
 import io.flowinspect.capture.decode.DecodedPacket;
+import io.flowinspect.schemas.ByteSink;
 import io.flowinspect.schemas.FlowKey;
 import io.flowinspect.schemas.PacketHeader;
 import java.nio.ByteBuffer;

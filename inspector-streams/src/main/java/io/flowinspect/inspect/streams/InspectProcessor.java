@@ -153,20 +153,19 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
   private final class Forwarder implements InspectionSink {
     @Override
     public void verdict(FlowKey key, VerdictEvent verdict) {
-      Object value = verdict == null ? null : AvroMapping.verdict(verdict);
       long ts = verdict == null ? recordTimestamp : Duration.ofNanos(verdict.timeNanos()).toMillis();
-      context.forward(new Record<>(AvroMapping.flowKey(key), value, ts), InspectorTopology.VERDICTS_SINK);
+      context.forward(new Record<>(key, verdict, ts), InspectorTopology.VERDICTS_SINK); // OutputWire serializes
     }
 
     @Override
     public void alert(FlowKey key, AlertEvent alert) {
-      context.forward(new Record<>(AvroMapping.flowKey(key), AvroMapping.alert(alert),
+      context.forward(new Record<>(key, AvroMapping.alert(alert),
           Duration.ofNanos(alert.timeNanos()).toMillis()), InspectorTopology.ALERTS_SINK);
     }
 
     @Override
     public void flowEnded(FlowKey key, FlowSummary flow) {
-      context.forward(new Record<>(AvroMapping.flowKey(key), AvroMapping.flow(flow), recordTimestamp),
+      context.forward(new Record<>(key, AvroMapping.flow(flow), recordTimestamp),
           InspectorTopology.FLOWS_SINK);
     }
   }

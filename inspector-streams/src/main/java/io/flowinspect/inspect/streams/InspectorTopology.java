@@ -60,11 +60,13 @@ public final class InspectorTopology {
       topology.addStateStore(new WrappingStoreBuilder<>(store,
           below -> new WriteBehindStore(below, WRITE_BEHIND_LIMIT, false)), PROCESSOR);
     }
-    topology.addSink(VERDICTS_SINK, t.verdicts().name(), t.verdicts().keySerde().serializer(),
-        t.verdicts().valueSerde().serializer(), PROCESSOR);
-    topology.addSink(ALERTS_SINK, t.alerts().name(), t.alerts().keySerde().serializer(),
+    // Output keys and verdicts are written from the engine's objects (OutputWire): the topics'
+    // serdes' bytes, without building Avro objects for every connection first.
+    topology.addSink(VERDICTS_SINK, t.verdicts().name(), OutputWire.keySerializer(), OutputWire.verdictSerializer(),
+        PROCESSOR);
+    topology.addSink(ALERTS_SINK, t.alerts().name(), OutputWire.keySerializer(),
         t.alerts().valueSerde().serializer(), PROCESSOR);
-    topology.addSink(FLOWS_SINK, t.flows().name(), t.flows().keySerde().serializer(),
+    topology.addSink(FLOWS_SINK, t.flows().name(), OutputWire.keySerializer(),
         t.flows().valueSerde().serializer(), PROCESSOR);
     topology.addSink(DEAD_LETTER_SINK, t.deadLetters().name(), t.deadLetters().keySerde().serializer(),
         t.deadLetters().valueSerde().serializer(), PROCESSOR);

@@ -13,14 +13,14 @@ import org.apache.kafka.streams.state.Stores;
  * Builds one of the inspector's stores: a persistent key-value store (changelogged unless
  * {@link #withLoggingDisabled}) without Kafka Streams' record cache, under a store of the
  * inspector's own that does the caching its way ({@link ConnectionCacheStore},
- * {@link WriteBehindStore}).
+ * {@link WriteBehindStore}). RocksDB sits under a {@link PositionSharingStore}.
  */
 final class WrappingStoreBuilder<T extends StateStore> implements StoreBuilder<T> {
   private final StoreBuilder<KeyValueStore<Bytes, byte[]>> below;
   private final Function<KeyValueStore<Bytes, byte[]>, T> wrap;
 
   WrappingStoreBuilder(String name, Function<KeyValueStore<Bytes, byte[]>, T> wrap) {
-    this.below = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(),
+    this.below = Stores.keyValueStoreBuilder(PositionSharingStore.supplier(name), Serdes.Bytes(),
         Serdes.ByteArray()).withCachingDisabled();
     this.wrap = wrap;
   }
