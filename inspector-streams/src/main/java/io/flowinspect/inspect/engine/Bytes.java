@@ -123,6 +123,19 @@ final class Bytes {
   }
 
   long varLong() {
+    // Most stored varints are one or two bytes: read those without a bounds check per byte.
+    if (pos + 1 < buf.length) {
+      int b0 = buf[pos];
+      if (b0 >= 0) {
+        pos++;
+        return b0;
+      }
+      int b1 = buf[pos + 1];
+      if (b1 >= 0) {
+        pos += 2;
+        return (b0 & 0x7f) | (long) b1 << 7;
+      }
+    }
     long v = 0;
     for (int shift = 0; shift < 64; shift += 7) {
       int b = u8();

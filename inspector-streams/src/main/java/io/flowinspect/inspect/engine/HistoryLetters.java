@@ -22,6 +22,13 @@ final class HistoryLetters {
       "ShAFf", "ShAfF", "ShADaF", "ShADaFf", "ShADdaFf", "ShADdf", "ShADdF", "ShADdFf", "ShR", "Sr", "ShAR", "ShAr",
       "ShADaR", "ShADdR", "D", "Dd", "d", "ShADdaf", "ShADdafF", "ShADdaF", "ShADdaFfR", "ShADadFr", "ShADadfR");
   private static final int WELL_KNOWN_BASE = 0x80;
+  /** {@link #WELL_KNOWN} as letters and as {@link #packed} keys, so that coding one compares no strings. */
+  private static final byte[][] WELL_KNOWN_LETTERS = WELL_KNOWN.stream()
+      .map(h -> h.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+  private static final long[] WELL_KNOWN_PACKED = java.util.Arrays.stream(WELL_KNOWN_LETTERS)
+      .mapToLong(h -> packed(h, h.length)).toArray();
+  /** Histories longer than this have no {@link #packed} key (seven bits a letter fill 63). */
+  private static final int PACKABLE = 9;
   /** Marks a history of 128 letters or more: its length follows as a varint. */
   private static final int LONG = 0xff;
 
@@ -106,6 +113,41 @@ final class HistoryLetters {
     }
   }
 
+  private void replaceWith(byte[] history) {
+    if (letters.length < history.length) {
+      letters = new byte[history.length];
+    }
+    System.arraycopy(history, 0, letters, 0, history.length);
+    size = history.length;
+  }
+
+  /** The first {@code size} letters, seven bits each, for histories of up to {@link #PACKABLE}; -1 for longer ones. */
+  private static long packed(byte[] letters, int size) {
+    if (size > PACKABLE) {
+      return -1;
+    }
+    long key = 0;
+    for (int i = 0; i < size; i++) {
+      key = key << 7 | letters[i];
+    }
+    return key;
+  }
+
+  /** The index of this history in {@link #WELL_KNOWN}, or -1. */
+  private int wellKnownIndex() {
+    long key = packed(letters, size);
+    if (key < 0) {
+      return -1;
+    }
+    for (int i = 0; i < WELL_KNOWN_PACKED.length; i++) {
+      // Letters are never zero, so equal keys mean equal lengths too.
+      if (WELL_KNOWN_PACKED[i] == key) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   int size() {
     return size;
   }
@@ -117,11 +159,10 @@ final class HistoryLetters {
 
   /** One byte for a well-known history; otherwise the length, then a nibble a letter. */
   void writeTo(Bytes out) {
-    for (int i = 0; i < WELL_KNOWN.size(); i++) {
-      if (is(WELL_KNOWN.get(i))) {
-        out.u8(WELL_KNOWN_BASE + i);
-        return;
-      }
+    int wellKnown = wellKnownIndex();
+    if (wellKnown >= 0) {
+      out.u8(WELL_KNOWN_BASE + wellKnown);
+      return;
     }
     if (size < WELL_KNOWN_BASE) {
       out.u8(size);
@@ -158,7 +199,7 @@ final class HistoryLetters {
     HistoryLetters h = new HistoryLetters();
     int first = in.u8();
     if (first >= WELL_KNOWN_BASE && first < WELL_KNOWN_BASE + WELL_KNOWN.size()) {
-      h.replaceWith(WELL_KNOWN.get(first - WELL_KNOWN_BASE));
+      h.replaceWith(WELL_KNOWN_LETTERS[first - WELL_KNOWN_BASE]);
       return h;
     }
     if (first >= WELL_KNOWN_BASE && first != LONG) {

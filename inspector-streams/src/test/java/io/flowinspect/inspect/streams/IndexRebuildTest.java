@@ -29,6 +29,8 @@ import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The expiry and unreplied indexes are not changelogged: a task that starts where only its
@@ -127,6 +129,36 @@ class IndexRebuildTest {
     assertThat(endingOf(again)).as("the old expiry entries come due first and are skipped").isEqualTo(uninterrupted());
   }
 
+  /**
+   * The tests above keep every expiry entry on disk, where a restart finds them. Held in memory
+   * in part or in whole (the default keeps the near ones there, and a start's rebuild fills it),
+   * a task restarted elsewhere, or on its own disk after a crash left old entries there, still
+   * ends the same connections in the same order as the all-on-disk one that never stopped.
+   */
+  @ParameterizedTest(name = "{0} expiry entries in memory")
+  @ValueSource(ints = {1, 3, NearDeadlines.DEFAULT_LIMIT})
+  void whereExpiryEntriesAreHeldChangesNothingARestartEnds(int inMemory) {
+    Changelogged logged = new Changelogged();
+    Instance first = new Instance(logged, memory("expiry"), memory("unreplied"), near(inMemory));
+    openTheTable(first);
+    first.commit();
+    KeyValueStore<Bytes, byte[]> expiry = memory("expiry");
+    Instance elsewhere = new Instance(logged, expiry, memory("unreplied"), near(inMemory));
+    for (int i = 0; i < 40; i++) { // stale entries of connections long gone, on the new instance's disk
+      expiry.put(Bytes.wrap(StoreTables.indexKey(T0 - SECOND + i, StateCodec.encode(tcp(i % 250 + 1)))),
+          new byte[0]);
+    }
+
+    elsewhere.start();
+    elsewhere.commit();
+
+    assertThat(endingOf(elsewhere)).isEqualTo(uninterrupted());
+  }
+
+  private static NearDeadlines near(int limit) {
+    return new NearDeadlines(limit, NearDeadlines.DEFAULT_HORIZON_NANOS);
+  }
+
   /** The same traffic through an inspector that never stopped. */
   private static List<String> uninterrupted() {
     Instance i = new Instance(new Changelogged(), memory("expiry"), memory("unreplied"));
@@ -188,12 +220,17 @@ class IndexRebuildTest {
     final Inspector inspector;
     final List<String> ended = new ArrayList<>();
 
+    /** Every expiry entry on disk (none held in memory): what a restart finds there is the point. */
     Instance(Changelogged logged, KeyValueStore<Bytes, byte[]> expiry, KeyValueStore<Bytes, byte[]> unreplied) {
+      this(logged, expiry, unreplied, new NearDeadlines(0, 0));
+    }
+
+    Instance(Changelogged logged, KeyValueStore<Bytes, byte[]> expiry, KeyValueStore<Bytes, byte[]> unreplied,
+        NearDeadlines near) {
       connections = new ConnectionCacheStore(logged.connections(), 100, 1 << 20);
       held.add(connections);
-      // Every expiry entry on disk (none held in memory): what a restart finds there is the point.
       tables = new StoreTables(writeBehind(logged.expectations(), false), writeBehind(expiry, true),
-          writeBehind(unreplied, true), writeBehind(logged.meta(), false), new NearDeadlines(0, 0));
+          writeBehind(unreplied, true), writeBehind(logged.meta(), false), near);
       init(connections);
       inspector = new Inspector(TrackerConfig.defaults().withLimits(StateLimits.of(LIMIT)),
           RuleSet.privateNetworksAsHome(), new TrackerState(connections, tables, tables, tables, tables), this);

@@ -46,6 +46,79 @@ class PackedConnectionsTest {
   }
 
   @Test
+  void aConnectionPushedBackAfterItsTakeIsWrittenOverItsOwnBlock() {
+    PackedConnections t = new PackedConnections(1 << 20);
+    t.add(b("k1"), b("value one"), STORED, writer);
+    long bytes = t.bytes();
+
+    t.take(b("k1"));
+    assertThat(t.size()).as("taken: not held").isZero();
+    assertThat(t.add(b("k1"), b("value two"), CHANGED | STORED, writer)).isTrue();
+
+    assertThat(t.size()).isEqualTo(1);
+    assertThat(t.changed()).isEqualTo(1);
+    assertThat(t.bytes()).isEqualTo(bytes);
+    t.drainChanged(writer);
+    assertThat(writes).containsExactly("k1=value two");
+    assertThat(new String(t.take(b("k1")).value(), StandardCharsets.UTF_8)).isEqualTo("value two");
+  }
+
+  @Test
+  void aConnectionThatGrewOutOfItsBlockGetsAnotherAndTheOldOneIsFree() {
+    PackedConnections t = new PackedConnections(1 << 20);
+    t.add(b("k1"), b("short"), STORED, writer);
+    t.take(b("k1"));
+
+    String longer = "x".repeat(100);
+    assertThat(t.add(b("k1"), b(longer), STORED, writer)).isTrue();
+    t.add(b("k2"), b("short"), STORED, writer); // the block k1 left, reused
+
+    assertThat(t.size()).isEqualTo(2);
+    assertThat(new String(t.take(b("k1")).value(), StandardCharsets.UTF_8)).isEqualTo(longer);
+    assertThat(new String(t.take(b("k2")).value(), StandardCharsets.UTF_8)).isEqualTo("short");
+  }
+
+  @Test
+  void aTakenEntryIsNeverHandedOutOrWrittenAgain() {
+    PackedConnections t = new PackedConnections(1 << 20);
+    t.add(b("k1"), b("v1"), CHANGED | STORED, writer);
+
+    assertThat(t.take(b("k1")).changed()).isTrue(); // the change goes with it
+    assertThat(t.changed()).isZero();
+    t.drainChanged(writer);
+    assertThat(t.take(b("k1"))).as("taken once; what it held lives elsewhere now").isNull();
+    t.add(b("k1"), b("v2"), STORED, writer); // its block was let go: a fresh one
+
+    assertThat(writes).isEmpty();
+    assertThat(new String(t.take(b("k1")).value(), StandardCharsets.UTF_8)).isEqualTo("v2");
+  }
+
+  @Test
+  void takenEntriesLeaveFirstWhenTheBudgetIsFullAndAreNotWritten() {
+    PackedConnections t = new PackedConnections(64 * 1024);
+    int added = 0;
+    while (writes.isEmpty()) { // until the budget is full and an entry had to go below
+      t.add(b(String.format("k%05d", added)), b(String.format("value %05d", added)), CHANGED, writer);
+      added++;
+    }
+    t.drainChanged(writer);
+    writes.clear();
+    int held = t.size();
+    for (int i = 0; i < added; i++) {
+      t.take(b(String.format("k%05d", i))); // out to the decoded cache, none of them put back
+    }
+    assertThat(t.size()).isZero();
+
+    for (int i = 0; i < held; i++) { // as many, as large: room only if the taken ones make it
+      assertThat(t.add(b(String.format("n%05d", i)), b(String.format("fresh %05d", i)), CHANGED, writer)).isTrue();
+    }
+
+    assertThat(writes).as("no new entry pushed out, nothing taken written").isEmpty();
+    assertThat(t.size()).isEqualTo(held);
+    assertThat(t.bytes()).isLessThanOrEqualTo(64 * 1024);
+  }
+
+  @Test
   void aCommitWritesTheChangedEntriesOnceAndKeepsThemAsStored() {
     PackedConnections t = new PackedConnections(1 << 20);
     t.add(b("changed"), b("v1"), CHANGED, writer);

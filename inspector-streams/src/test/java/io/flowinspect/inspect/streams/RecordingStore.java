@@ -13,10 +13,12 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * A real in-memory Kafka Streams store that records every write it receives ("put KEY", "delete
- * KEY", with keys named by {@code names}), to stand below the inspector's caching stores in tests.
+ * KEY", with keys named by {@code names}) and every read ("get KEY", "scan"), to stand below the
+ * inspector's caching stores in tests.
  */
 final class RecordingStore {
   final List<String> writes = new ArrayList<>();
+  final List<String> reads = new ArrayList<>();
   final KeyValueStore<Bytes, byte[]> store;
 
   @SuppressWarnings("unchecked")
@@ -29,6 +31,8 @@ final class RecordingStore {
             case "put" -> record(names, (Bytes) args[0], args[1]);
             case "delete" -> record(names, (Bytes) args[0], null);
             case "putAll" -> ((List<KeyValue<Bytes, byte[]>>) args[0]).forEach(e -> record(names, e.key, e.value));
+            case "get" -> reads.add("get " + names.apply((Bytes) args[0]));
+            case "all", "range", "reverseAll", "reverseRange", "prefixScan" -> reads.add("scan");
             default -> { }
           }
           try {

@@ -53,6 +53,28 @@ class StoreTablesExpectationsTest {
     assertThat(tables.get(DATA)).isNull();
   }
 
+  @Test
+  void whileTheTaskHoldsNoExpectationALookupReadsNothingBelow() {
+    RecordingStore recording = new RecordingStore(InspectorTopology.EXPECTATIONS_STORE, k -> "expectation");
+    recording.store.init(new MockProcessorContext<>().getStateStoreContext(), recording.store);
+    StoreTables tables = tables(recording.store);
+
+    for (int i = 0; i < 100; i++) {
+      assertThat(tables.get(DATA)).isNull();
+    }
+    assertThat(recording.reads).as("one count of the store, then nothing").containsExactly("scan");
+
+    tables.put(expectation());
+    recording.reads.clear();
+    assertThat(tables.get(DATA)).isEqualTo(expectation());
+    assertThat(recording.reads).as("with one held, lookups reach the store").containsExactly("get expectation");
+
+    tables.remove(DATA);
+    recording.reads.clear();
+    assertThat(tables.get(DATA)).isNull();
+    assertThat(recording.reads).as("none held again").isEmpty();
+  }
+
   private static Expectation expectation() {
     return new Expectation(DATA, CONTROL, Decision.ALLOW, "ftp", 1_000_000_000L);
   }
