@@ -100,11 +100,6 @@ final class BlockArena {
     return address;
   }
 
-  /** The size of the block at {@code address}, in use: what an entry written over it in place may take. */
-  int blockBytesAt(long address) {
-    return (chunkOf(address)[offsetOf(address) + CLASS_AT] & 0xff) * CLASS_BYTES;
-  }
-
   /** Returns a block to its class's free list. */
   void free(long address) {
     byte[] chunk = chunkOf(address);

@@ -35,15 +35,6 @@ final class PackedConnections {
   /** Added since the eviction hand last passed: spared once. */
   private static final int RECENT = 1 << 4;
   private static final int FREE = BlockArena.FREE;
-  /**
-   * Taken by the decoded cache: the entry's block and index slot stay, so that when the
-   * connection is pushed out of the decoded cache again it is written over them in place, with
-   * no index deletion (a backward shift) or insertion and no trip through the free lists. Never
-   * read again: a take that finds it answers "not here" and lets it go, and the clock hand lets it
-   * go first. With ten million connections, where every packet takes one connection out and
-   * pushes another back, the index's deletions and insertions were a fifth of the stream thread.
-   */
-  private static final int LOANED = 1 << 6;
 
   private static final int HEADER = 5;
   /** Larger entries are not packed (the caller writes them below instead). */
@@ -77,7 +68,6 @@ final class PackedConnections {
   private long[] listed = new long[1024];
   private int listedCount;
   private int changedCount;
-  private int loanedCount;
   private boolean storedLeft;
   private long startedOver;
   /** Entries pushed out for one that needs a block before giving up on packing it. */
@@ -95,9 +85,8 @@ final class PackedConnections {
     this.index = new AddressIndex(disabled ? 0 : AddressIndex.MIN_SLOTS);
   }
 
-  /** Entries held (a loaned one is not). */
   int size() {
-    return index.size() - loanedCount;
+    return index.size();
   }
 
   /** Bytes held: the chunks (entries, free blocks, the unused end) and the index. */
@@ -113,78 +102,34 @@ final class PackedConnections {
     return changedCount;
   }
 
-  /**
-   * Takes the entry of {@code key} out and returns it, or null if there is none. Its block stays
-   * {@link #LOANED} to the caller, for {@link #add} to write the connection back over it.
-   */
+  /** Removes and returns the entry of {@code key}, or null if there is none. */
   Taken take(byte[] key) {
-    int slot = slotOf(key);
-    if (slot < 0) {
-      return null;
-    }
-    long address = index.addressAt(slot);
-    int f = flagsAt(address);
-    if ((f & LOANED) != 0) {
-      letGo(slot, address); // taken before, and not put back: whatever it held is elsewhere now
-      return null;
-    }
-    Taken t = new Taken(valueAt(address), f & (CHANGED | STORED | ABSENT));
-    if ((f & CHANGED) != 0) {
-      changedCount--;
-    }
-    setFlags(address, (f & LISTED) | LOANED); // a listed block stays listed; the commit skips it
-    loanedCount++;
-    return t;
-  }
-
-  /** The index slot of {@code key}'s entry, loaned or not, or -1. */
-  private int slotOf(byte[] key) {
     if (disabled) {
-      return -1;
+      return null;
     }
     int hash = hash(key);
     for (int i = index.slotOf(index.home(hash)); i >= 0; i = index.next(i)) {
-      if (index.hashAt(i) == hash && keyEquals(index.addressAt(i), key)) {
-        return i;
+      long address = index.addressAt(i);
+      if (index.hashAt(i) == hash && keyEquals(address, key)) {
+        Taken t = new Taken(valueAt(address), flagsAt(address) & (CHANGED | STORED | ABSENT));
+        index.removeAt(i);
+        free(address);
+        return t;
       }
     }
-    return -1;
-  }
-
-  /** Drops a loaned entry: nothing to write, and the store below is no less known than before. */
-  private void letGo(int slot, long address) {
-    index.removeAt(slot);
-    arena.free(address);
-    loanedCount--;
+    return null;
   }
 
   /**
-   * Adds the entry of a key that the table holds at most loaned: over the loaned block if the
-   * entry fits there. When the budget is reached, entries leave first, the changed ones through
-   * {@code writer}. False if the entry is not packed: too large, a budget too small, or no block
-   * for it after {@link #MAX_EVICTIONS_PER_ADD} entries left (the caller then writes it below
-   * itself).
+   * Adds the entry of a key that is not in the table. When the budget is reached, entries leave
+   * first, the changed ones through {@code writer}. False if the entry is not packed: too large,
+   * a budget too small, or no block for it after {@link #MAX_EVICTIONS_PER_ADD} entries left (the
+   * caller then writes it below itself).
    */
   boolean add(byte[] key, byte[] value, int flags, Writer writer) {
     int length = HEADER + key.length + (value == null ? 0 : value.length);
     if (disabled || length > MAX_ENTRY || key.length > 255) {
       return false;
-    }
-    if (loanedCount > 0) {
-      int slot = slotOf(key);
-      if (slot >= 0) {
-        long address = index.addressAt(slot);
-        int old = flagsAt(address);
-        if ((old & LOANED) == 0) {
-          throw new IllegalStateException("a packed connection was added twice");
-        }
-        if (length <= arena.blockBytesAt(address)) {
-          loanedCount--;
-          write(address, key, value, flags | (old & LISTED));
-          return true;
-        }
-        letGo(slot, address); // it grew out of its block
-      }
     }
     int block = BlockArena.blockFor(length);
     if (block + indexBytes() > budgetBytes) {
@@ -202,16 +147,9 @@ final class PackedConnections {
     if (address < 0) {
       return false;
     }
-    write(address, key, value, flags);
-    index.insert(hash(key), address);
-    return true;
-  }
-
-  /** Writes an entry into its block (the size class in the header is the block's), listing it if changed. */
-  private void write(long address, byte[] key, byte[] value, int flags) {
     byte[] chunk = arena.chunkOf(address);
     int at = arena.offsetOf(address);
-    int f = (flags & (CHANGED | STORED | LISTED)) | (value == null ? ABSENT : 0) | RECENT;
+    int f = (flags & (CHANGED | STORED)) | (value == null ? ABSENT : 0) | RECENT;
     int valueLength = value == null ? 0 : value.length;
     chunk[at] = (byte) f;
     chunk[at + 1] = (byte) key.length;
@@ -221,12 +159,12 @@ final class PackedConnections {
     if (value != null) {
       System.arraycopy(value, 0, chunk, at + HEADER + key.length, valueLength);
     }
+    index.insert(hash(key), address);
     if ((f & CHANGED) != 0) {
       changedCount++;
-      if ((f & LISTED) == 0) {
-        list(address);
-      }
+      list(address);
     }
+    return true;
   }
 
   /** Hands every changed entry to {@code writer}; after it none is changed, and absent ones are gone. */
@@ -263,7 +201,6 @@ final class PackedConnections {
     hand = 0;
     listedCount = 0;
     changedCount = 0;
-    loanedCount = 0;
     storedLeft = false;
   }
 
@@ -279,11 +216,6 @@ final class PackedConnections {
       }
       long address = index.addressAt(hand);
       int f = flagsAt(address);
-      if ((f & LOANED) != 0) {
-        letGo(hand, address);
-        stepBack();
-        return;
-      }
       if ((f & RECENT) != 0) {
         setFlags(address, f & ~RECENT);
         continue;
@@ -296,17 +228,8 @@ final class PackedConnections {
       }
       index.removeAt(hand);
       free(address);
-      stepBack();
       return;
     }
-  }
-
-  /**
-   * After a removal at the hand, the deletion's backward shift may have moved the next entry of
-   * the probe run into the hand's slot: the next sweep step looks there again rather than pass it.
-   */
-  private void stepBack() {
-    hand = (hand - 1) & (index.length() - 1);
   }
 
   /** Writes a changed entry below, unless it is the removal of something that never was there. */
