@@ -1,0 +1,102 @@
+package io.flowinspect.inspect.streams;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The packed tier under the held workload, without Kafka: {@code connections} entries of
+ * connection-sized keys and values, 50,000 of them out in a stand-in for the decoded cache. One
+ * operation is one packet on a connection chosen at random: it is taken out of the packed table,
+ * and the decoded cache's oldest goes back in, changed; every 100,000 operations a commit drains
+ * the changed entries. Nanoseconds per packet.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx3g"})
+@State(Scope.Benchmark)
+public class PackedConnectionsBenchmark {
+  private static final int DECODED = 50_000;
+  private static final int COMMIT_EVERY = 100_000;
+
+  @Param("1000000")
+  public int connections;
+
+  private PackedConnections packed;
+  private byte[][] keys;
+  private byte[] value;
+  /** Indexes of the connections out in the "decoded cache", oldest first (a ring). */
+  private int[] decoded;
+  private boolean[] out;
+  private int oldest;
+  private int ops;
+  private final SplittableRandom random = new SplittableRandom(1);
+  private final PackedConnections.Writer discard = (k, v) -> { };
+
+  @Setup
+  public void fill() {
+    packed = new PackedConnections(connections * 200L);
+    keys = new byte[connections][];
+    value = new byte[62];
+    for (int i = 0; i < value.length; i++) {
+      value[i] = (byte) (i * 7);
+    }
+    for (int i = 0; i < connections; i++) {
+      byte[] k = new byte[37]; // an encoded IPv4 flow key's size
+      long h = i * 0x9E3779B97F4A7C15L;
+      for (int j = 0; j < k.length; j++) {
+        k[j] = (byte) (h >>> ((j % 8) * 8) ^ j);
+      }
+      k[0] = (byte) i;
+      k[1] = (byte) (i >>> 8);
+      k[2] = (byte) (i >>> 16);
+      keys[i] = k;
+      packed.add(k, value, PackedConnections.STORED, discard);
+    }
+    decoded = new int[DECODED];
+    out = new boolean[connections];
+    for (int n = 0; n < DECODED; n++) {
+      int i = pickIn();
+      packed.take(keys[i]);
+      decoded[n] = i;
+      out[i] = true;
+    }
+  }
+
+  private int pickIn() {
+    while (true) {
+      int i = random.nextInt(connections);
+      if (!out[i]) {
+        return i;
+      }
+    }
+  }
+
+  @Benchmark
+  public Object packet() {
+    int i = pickIn();
+    PackedConnections.Taken t = packed.take(keys[i]);
+    int victim = decoded[oldest];
+    packed.add(keys[victim], value, PackedConnections.CHANGED | PackedConnections.STORED, discard);
+    out[victim] = false;
+    decoded[oldest] = i;
+    out[i] = true;
+    oldest = (oldest + 1) % DECODED;
+    if (++ops % COMMIT_EVERY == 0) {
+      packed.drainChanged(discard);
+    }
+    return t;
+  }
+}
