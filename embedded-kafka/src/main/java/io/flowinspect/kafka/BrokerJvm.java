@@ -6,6 +6,7 @@ import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Command lines for the JVMs that format the broker's storage and run the broker. */
@@ -22,7 +23,7 @@ final class BrokerJvm {
   /** Extra flags for the broker's JVM (GC logging, heap sizes), after the ones above so they win where they overlap. */
   static final String EXTRA_FLAGS_VARIABLE = "FLOWINSPECT_BROKER_JAVA_OPTS";
 
-  static List<String> flags(java.util.Map<String, String> environment) {
+  static List<String> flags(Map<String, String> environment) {
     List<String> flags = new ArrayList<>(FAST_START_FLAGS);
     String extra = environment.getOrDefault(EXTRA_FLAGS_VARIABLE, "").strip();
     if (!extra.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.flowinspect.inspect.engine;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -24,8 +25,8 @@ final class HistoryLetters {
   private static final int WELL_KNOWN_BASE = 0x80;
   /** {@link #WELL_KNOWN} as letters and as {@link #packed} keys, so that coding one compares no strings. */
   private static final byte[][] WELL_KNOWN_LETTERS = WELL_KNOWN.stream()
-      .map(h -> h.getBytes(java.nio.charset.StandardCharsets.US_ASCII)).toArray(byte[][]::new);
-  private static final long[] WELL_KNOWN_PACKED = java.util.Arrays.stream(WELL_KNOWN_LETTERS)
+      .map(h -> h.getBytes(StandardCharsets.US_ASCII)).toArray(byte[][]::new);
+  private static final long[] WELL_KNOWN_PACKED = Arrays.stream(WELL_KNOWN_LETTERS)
       .mapToLong(h -> packed(h, h.length)).toArray();
   /** Histories longer than this have no {@link #packed} key (seven bits a letter fill 63). */
   private static final int PACKABLE = 9;
@@ -154,7 +155,7 @@ final class HistoryLetters {
 
   @Override
   public String toString() {
-    return new String(letters, 0, size, java.nio.charset.StandardCharsets.US_ASCII);
+    return new String(letters, 0, size, StandardCharsets.US_ASCII);
   }
 
   /** One byte for a well-known history; otherwise the length, then a nibble a letter. */

@@ -8,6 +8,7 @@ import static io.flowinspect.inspect.engine.Packet.SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +82,47 @@ class FlowHistoryCodecTest {
     letters.writeTo(bytes);
     HistoryLetters read = HistoryLetters.readFrom(Bytes.reading(bytes.toArray()));
     assertThat(read.toString()).isEqualTo(all);
+  }
+
+  @Test
+  void everyWellKnownHistoryTakesOneByteAndItsNearNeighboursAreSpelledOut() {
+    for (int i = 0; i < HistoryLetters.WELL_KNOWN.size(); i++) {
+      String known = HistoryLetters.WELL_KNOWN.get(i);
+      assertThat(stored(known)).as(known).containsExactly((byte) (0x80 + i));
+      for (String near : List.of(known + "S", known.substring(1), known.toLowerCase(), "S" + known)) {
+        if (!near.isEmpty() && !HistoryLetters.WELL_KNOWN.contains(near)) { // an empty history is one byte too
+          byte[] bytes = stored(near);
+          assertThat(bytes.length).as(near).isGreaterThan(1);
+          assertThat(HistoryLetters.readFrom(Bytes.reading(bytes)).toString()).isEqualTo(near);
+        }
+      }
+      assertThat(HistoryLetters.readFrom(Bytes.reading(stored(known))).toString()).isEqualTo(known);
+    }
+  }
+
+  private static byte[] stored(String history) {
+    HistoryLetters letters = new HistoryLetters();
+    letters.replaceWith(history);
+    Bytes bytes = new Bytes(4);
+    letters.writeTo(bytes);
+    return bytes.toArray();
+  }
+
+  @Test
+  void varintsOfEveryLengthReadBackWhereverTheyEnd() {
+    long[] values = {0, 1, 63, 64, 127, 128, 129, 16_383, 16_384, 1L << 21, 1L << 35, Long.MAX_VALUE, -1, Long.MIN_VALUE};
+    for (long v : values) {
+      Bytes b = new Bytes(2);
+      b.varLong(v);
+      byte[] alone = b.toArray();
+      assertThat(Bytes.reading(alone).varLong()).as("%d alone", v).isEqualTo(v);
+      Bytes two = new Bytes(2);
+      two.varLong(v);
+      two.varLong(v);
+      Bytes reading = Bytes.reading(two.toArray());
+      assertThat(reading.varLong()).as("%d first", v).isEqualTo(v);
+      assertThat(reading.varLong()).as("%d second", v).isEqualTo(v);
+    }
   }
 
   @Test
