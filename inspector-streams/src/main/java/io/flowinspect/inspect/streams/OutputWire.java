@@ -7,6 +7,7 @@ import io.flowinspect.schemas.ByteSink;
 import io.flowinspect.schemas.Decision;
 import io.flowinspect.schemas.FlowDirection;
 import io.flowinspect.schemas.Verdict;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
@@ -33,26 +34,23 @@ final class OutputWire {
 
   /** The key of every output topic: the connection's FlowKey record. */
   static Serializer<FlowKey> keySerializer() {
-    return (topic, key) -> {
-      if (key == null) {
-        return null;
-      }
-      ByteSink out = new ByteSink(KEY_HEADER.length + 48);
-      out.writeRaw(KEY_HEADER, 0, KEY_HEADER.length);
-      key(out, key);
-      return out.toArray();
-    };
+    return serializer(KEY_HEADER, 48, OutputWire::key);
   }
 
   /** The verdicts topic's value; null (a tombstone) stays null. */
   static Serializer<VerdictEvent> verdictSerializer() {
-    return (topic, verdict) -> {
-      if (verdict == null) {
+    return serializer(VERDICT_HEADER, 96, OutputWire::verdict);
+  }
+
+  /** Header, then the fields {@code body} writes, in an array of their own; null stays null. */
+  private static <T> Serializer<T> serializer(byte[] header, int bodyBytes, BiConsumer<ByteSink, T> body) {
+    return (topic, value) -> {
+      if (value == null) {
         return null;
       }
-      ByteSink out = new ByteSink(VERDICT_HEADER.length + 96);
-      out.writeRaw(VERDICT_HEADER, 0, VERDICT_HEADER.length);
-      verdict(out, verdict);
+      ByteSink out = new ByteSink(header.length + bodyBytes);
+      out.writeRaw(header, 0, header.length);
+      body.accept(out, value);
       return out.toArray();
     };
   }
