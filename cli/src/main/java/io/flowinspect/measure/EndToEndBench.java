@@ -230,10 +230,11 @@ public final class EndToEndBench {
       CatchUp.await(inspector::recordsProcessed, sent.publisher().recordsSent(), () -> 0, RUN_TIMEOUT,
           inspector::failure);
       awaitQuiet(probe);
+      VerdictLatency.Samples counted = probe.counted(); // one copy for the figures and the file
       if (options.latencySamples() != null) {
-        probe.writeSamples(options.latencySamples());
+        counted.write(options.latencySamples());
       }
-      long[] sorted = probe.sorted();
+      long[] sorted = counted.sorted();
       return new BenchResult.Latency(rate, warmUpPackets, sent.packets() - warmUpPackets, sorted.length,
           VerdictLatency.percentileMillis(sorted, 0.50), VerdictLatency.percentileMillis(sorted, 0.99),
           VerdictLatency.percentileMillis(sorted, 1.0));

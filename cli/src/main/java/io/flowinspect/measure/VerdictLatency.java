@@ -100,11 +100,37 @@ final class VerdictLatency implements AutoCloseable {
     return received;
   }
 
-  /** The latencies so far, in nanoseconds, sorted. */
-  synchronized long[] sorted() {
-    long[] s = Arrays.copyOf(samples, count);
-    Arrays.sort(s);
-    return s;
+  /** The verdicts counted so far, as one consistent copy. */
+  synchronized Samples counted() {
+    return new Samples(Arrays.copyOf(sentAt, count), Arrays.copyOf(samples, count));
+  }
+
+  /** Counted verdicts in arrival order: each one's send time (epoch ns) and latency (ns). */
+  record Samples(long[] sentNanos, long[] latencyNanos) {
+    /** The latencies, sorted. */
+    long[] sorted() {
+      long[] s = latencyNanos.clone();
+      Arrays.sort(s);
+      return s;
+    }
+
+    /**
+     * Writes a line "send_epoch_nanos latency_nanos" per verdict: plotted against send time, a
+     * stall shows as a ramp (everything sent during it arrives at its end).
+     */
+    void write(Path file) {
+      try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(file))) {
+        out.println("# send_epoch_nanos latency_nanos");
+        for (int i = 0; i < sentNanos.length; i++) {
+          out.println(sentNanos[i] + " " + latencyNanos[i]);
+        }
+        if (out.checkError()) {
+          throw new UncheckedIOException(new IOException("could not write " + file));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not write " + file, e);
+      }
+    }
   }
 
   /** The value below which {@code fraction} of the sorted samples lie (nearest rank). */
@@ -114,25 +140,6 @@ final class VerdictLatency implements AutoCloseable {
     }
     int rank = (int) Math.ceil(fraction * sorted.length);
     return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
-  }
-
-  /**
-   * Writes every counted verdict, in arrival order, as a line "send_epoch_nanos latency_nanos":
-   * plotted against send time, a stall shows as a ramp (everything sent during it arrives at its
-   * end).
-   */
-  synchronized void writeSamples(Path file) {
-    try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(file))) {
-      out.println("# send_epoch_nanos latency_nanos");
-      for (int i = 0; i < count; i++) {
-        out.println(sentAt[i] + " " + samples[i]);
-      }
-      if (out.checkError()) {
-        throw new UncheckedIOException(new IOException("could not write " + file));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not write " + file, e);
-    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.flowinspect.inspect.streams;
 
 import java.util.List;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -11,6 +12,7 @@ import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
@@ -29,8 +31,8 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  */
 final class PositionSharingStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>, Bytes, byte[]>
     implements KeyValueStore<Bytes, byte[]> {
-  /** Never read: stands where Kafka Streams would pass a copy it does not use. */
-  private static final Position UNUSED = Position.emptyPosition();
+  /** Never read: stands where Kafka Streams would pass a copy it does not use (one per store, as positions are mutable). */
+  private final Position unused = Position.emptyPosition();
 
   private boolean positionsUsed = true;
 
@@ -68,7 +70,7 @@ final class PositionSharingStore extends WrappedStateStore<KeyValueStore<Bytes, 
 
   @Override
   public Position getPosition() {
-    return positionsUsed ? wrapped().getPosition() : UNUSED;
+    return positionsUsed ? wrapped().getPosition() : unused;
   }
 
   @Override
@@ -124,5 +126,11 @@ final class PositionSharingStore extends WrappedStateStore<KeyValueStore<Bytes, 
   @Override
   public long approximateNumEntries() {
     return wrapped().approximateNumEntries();
+  }
+
+  /** RocksDB's store answers with a view for the isolation level; the interface's default would answer with this. */
+  @Override
+  public ReadOnlyKeyValueStore<Bytes, byte[]> readOnly(IsolationLevel isolationLevel) {
+    return wrapped().readOnly(isolationLevel);
   }
 }

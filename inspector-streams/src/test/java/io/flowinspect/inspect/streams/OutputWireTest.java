@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 /** The inspector's hand-written output bytes are exactly what the topics' serdes write for the generated classes. */
 class OutputWireTest {
   private static final String[] TEXT = {"", "allow-dns", "default", "ESTABLISHED", "règle-é", "日本語のルール",
-      "a-rule-id-longer-than-sixty-three-characters-so-its-length-takes-two-bytes", "\u0000nul", "x".repeat(200)};
+      "a-rule-id-longer-than-sixty-three-characters-so-its-length-takes-two-bytes", "\u0000nul", "x".repeat(200),
+      "y".repeat(63), "z".repeat(64), "é".repeat(32), "ends in é", "\uD83D\uDE00 emoji", "emoji \uD83D\uDE00",
+      "\u007f\u0080\uffff"};
   private final Topics topics = Topics.defaults();
   private final Random random = new Random(7);
 
@@ -44,6 +46,15 @@ class OutputWireTest {
       assertThat(topics.verdicts().valueSerde().deserializer().deserialize("t", written))
           .isEqualTo(AvroMapping.verdict(v));
     }
+  }
+
+  @Test
+  void aLoneSurrogateIsWrittenAsTheSerdeWritesIt() {
+    VerdictEvent v = new VerdictEvent(1L, Decision.DENY, "lone \uD800 high", "\uDC00 lone low", 17,
+        address(false), port(), address(false), port(), FlowDirection.INBOUND, "NEW", true, "x\uDBFF");
+
+    assertThat(OutputWire.verdictSerializer().serialize("t", v))
+        .isEqualTo(topics.verdicts().valueSerde().serializer().serialize("t", AvroMapping.verdict(v)));
   }
 
   @Test
