@@ -44,11 +44,4 @@ public record BenchOptions(Workload workload, InspectorSettings settings, boolea
     }
   }
 
-  /** Options that write no latency samples. */
-  public BenchOptions(Workload workload, InspectorSettings settings, boolean batch, String guarantee, int threads,
-      int partitions, boolean baselines, int latencyRate, long latencyPackets, boolean expireAll, Path projectHome,
-      Map<String, String> streamsOverrides, Map<String, String> agentOverrides) {
-    this(workload, settings, batch, guarantee, threads, partitions, baselines, latencyRate, latencyPackets, expireAll,
-        projectHome, streamsOverrides, agentOverrides, null);
-  }
 }

@@ -36,7 +36,7 @@ final class VerdictLatency implements AutoCloseable {
   private final KafkaConsumer<byte[], Verdict> consumer;
   private final Thread thread;
   private volatile boolean stop;
-  private long[] samples = new long[1 << 16];
+  private long[] latencies = new long[1 << 16];
   private long[] sentAt = new long[1 << 16];
   private int count;
   private int received;
@@ -82,17 +82,12 @@ final class VerdictLatency implements AutoCloseable {
     if (sentNanos < firstSentNanos + warmUpNanos) {
       return;
     }
-    if (count == samples.length) {
-      samples = Arrays.copyOf(samples, count * 2);
+    if (count == latencies.length) {
+      latencies = Arrays.copyOf(latencies, count * 2);
       sentAt = Arrays.copyOf(sentAt, count * 2);
     }
     sentAt[count] = sentNanos;
-    samples[count++] = nanos;
-  }
-
-  /** Verdicts counted. */
-  synchronized int samples() {
-    return count;
+    latencies[count++] = nanos;
   }
 
   /** Verdicts received, counted or not. */
@@ -102,7 +97,7 @@ final class VerdictLatency implements AutoCloseable {
 
   /** The verdicts counted so far, as one consistent copy. */
   synchronized Samples counted() {
-    return new Samples(Arrays.copyOf(sentAt, count), Arrays.copyOf(samples, count));
+    return new Samples(Arrays.copyOf(sentAt, count), Arrays.copyOf(latencies, count));
   }
 
   /** Counted verdicts in arrival order: each one's send time (epoch ns) and latency (ns). */

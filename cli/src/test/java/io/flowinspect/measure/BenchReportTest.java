@@ -24,7 +24,7 @@ class BenchReportTest {
 
   private static BenchOptions options(boolean baselines, int threads) {
     return new BenchOptions(WORKLOAD, InspectorSettings.defaults(), true, "at_least_once", threads, 2, baselines,
-        5_000, 5_000, false, null, Map.of(), Map.of());
+        5_000, 5_000, false, null, Map.of(), Map.of(), null);
   }
 
   /** Everything measured: baselines, both tools, latency and expiry. */
@@ -205,7 +205,7 @@ class BenchReportTest {
     Workload odd = new Workload(null, Path.of("/tmp/a.pcap"), "C:\\captures\\\"odd\" name\tpcap", false);
     BenchResult b = bare();
     BenchOptions o = new BenchOptions(odd, InspectorSettings.defaults(), false, "exactly_once_v2", 1, 1, false, 0, 0,
-        false, null, Map.of(), Map.of());
+        false, null, Map.of(), Map.of(), null);
     BenchResult r = new BenchResult(b.date(), b.machine(), o, b.packets(), b.records(), b.agentPps(), b.agentRps(),
         b.inspectorPps(), b.inspectorRps(), b.inspectorStartSeconds(), b.concurrentFlows(), b.peakHeapBytes(),
         b.rocksDbBytes(), b.baselineStreamsRps(), b.agentUnbatchedPps(), b.argusPps(), b.tcpdumpPps(), null, null,
@@ -223,7 +223,7 @@ class BenchReportTest {
     BenchResult b = bare();
     BenchOptions o = new BenchOptions(WORKLOAD, InspectorSettings.defaults(), true, "at_least_once", 1, 2, false, 0, 0,
         false, null, Map.of("commit.interval.ms", "100", "buffered.records.per.partition", "500"),
-        Map.of("compression.type", "zstd"));
+        Map.of("compression.type", "zstd"), null);
     BenchResult r = new BenchResult(b.date(), b.machine(), o, b.packets(), b.records(), b.agentPps(), b.agentRps(),
         b.inspectorPps(), b.inspectorRps(), b.inspectorStartSeconds(), b.concurrentFlows(), b.peakHeapBytes(),
         b.rocksDbBytes(), b.baselineStreamsRps(), b.agentUnbatchedPps(), b.argusPps(), b.tcpdumpPps(), null, null,

@@ -79,6 +79,20 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
     return fingerprint;
   }
 
+  /**
+   * The single-object header this serde writes before every value (marker C3 01, then the
+   * fingerprint, little-endian), for writers that encode the body themselves.
+   */
+  public byte[] header() {
+    byte[] h = new byte[HEADER_LENGTH];
+    h[0] = (byte) 0xC3;
+    h[1] = 0x01;
+    for (int i = 0; i < 8; i++) {
+      h[2 + i] = (byte) (fingerprint >>> (8 * i));
+    }
+    return h;
+  }
+
   @Override
   public byte[] serialize(String topic, T data) {
     if (data == null) {

@@ -2,15 +2,14 @@ package io.flowinspect.schemas;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
 
 /**
  * A reusable, growable byte buffer with the Avro binary encodings of primitives (Avro
  * specification, "Binary Encoding"): zig-zag variable-length ints and longs, booleans,
  * length-prefixed bytes and UTF-8 strings. The hand-written writers of the hot topics (the agent's
  * packets, the inspector's verdicts) use it to produce, without Avro objects in between, the bytes
- * {@link AvroSerde} would; each keeps a test that holds it to that.
+ * {@link AvroSerde} would (after its {@link AvroSerde#header()}); each keeps a test that holds
+ * it to that.
  */
 public final class ByteSink {
   private byte[] buf;
@@ -18,21 +17,6 @@ public final class ByteSink {
 
   public ByteSink(int capacity) {
     buf = new byte[capacity];
-  }
-
-  /**
-   * Avro's single-object encoding header of {@code schema}: marker C3 01, then the schema's
-   * CRC-64-AVRO fingerprint, little-endian.
-   */
-  public static byte[] singleObjectHeader(Schema schema) {
-    long fingerprint = SchemaNormalization.parsingFingerprint64(schema);
-    byte[] h = new byte[10];
-    h[0] = (byte) 0xC3;
-    h[1] = 0x01;
-    for (int i = 0; i < 8; i++) {
-      h[2 + i] = (byte) (fingerprint >>> (8 * i));
-    }
-    return h;
   }
 
   public int size() {

@@ -1,6 +1,7 @@
 package io.flowinspect.capture.publish;
 
 import io.flowinspect.capture.decode.DecodedPacket;
+import io.flowinspect.schemas.AvroSerde;
 import io.flowinspect.schemas.ByteSink;
 import io.flowinspect.schemas.FlowKey;
 import io.flowinspect.schemas.PacketBatch;
@@ -14,8 +15,8 @@ import java.nio.ByteBuffer;
  * If PacketHeader.avsc, PacketBatch.avsc or FlowKey.avsc changes, this class changes with it.
  */
 final class AvroWire {
-  static final byte[] BATCH_HEADER = ByteSink.singleObjectHeader(PacketBatch.getClassSchema());
-  static final byte[] KEY_HEADER = ByteSink.singleObjectHeader(FlowKey.getClassSchema());
+  static final byte[] BATCH_HEADER = AvroSerde.of(PacketBatch.class).header();
+  static final byte[] KEY_HEADER = AvroSerde.of(FlowKey.class).header();
 
   private AvroWire() {}
 

@@ -3,6 +3,7 @@ package io.flowinspect.inspect.streams;
 import io.flowinspect.inspect.engine.FlowKey;
 import io.flowinspect.inspect.engine.IpAddress;
 import io.flowinspect.inspect.output.VerdictEvent;
+import io.flowinspect.schemas.AvroSerde;
 import io.flowinspect.schemas.ByteSink;
 import io.flowinspect.schemas.Decision;
 import io.flowinspect.schemas.FlowDirection;
@@ -23,8 +24,8 @@ import org.apache.kafka.common.serialization.Serializer;
  * they keep no state: each call fills a fresh array.
  */
 final class OutputWire {
-  private static final byte[] KEY_HEADER = ByteSink.singleObjectHeader(io.flowinspect.schemas.FlowKey.getClassSchema());
-  private static final byte[] VERDICT_HEADER = ByteSink.singleObjectHeader(Verdict.getClassSchema());
+  private static final byte[] KEY_HEADER = AvroSerde.of(io.flowinspect.schemas.FlowKey.class).header();
+  private static final byte[] VERDICT_HEADER = AvroSerde.of(Verdict.class).header();
   /** Schema symbol index of each engine enum constant, matched by name. */
   private static final int[] DECISION = symbols(io.flowinspect.inspect.engine.Decision.values(), Decision.class);
   private static final int[] DIRECTION =
