@@ -53,6 +53,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--partitions", description = "Partitions of the packet topic. Default: 2, or --threads if more.")
   Integer partitions;
 
+  @Option(names = "--no-warm-up", description = "Time the first pass of a fresh JVM: skip the untimed warm-up "
+      + "replay, during which the JIT compiler compiles the inspector's and the baseline's code.")
+  boolean noWarmUp;
+
   @Option(names = "--no-baselines", description = "Skip the plain Kafka Streams baseline, argus and tcpdump.")
   boolean noBaselines;
 
@@ -114,7 +118,7 @@ final class BenchCommand implements Callable<Integer> {
       InspectorSettings settings = cache.applyTo(InspectorSettings.defaults().withTracker(engine.tracker())
           .withRules(engine.ruleSet()));
       BenchOptions options = new BenchOptions(workload, settings, batch.equals("on"), guarantee, threads,
-          partitions == null ? Math.max(2, threads) : partitions, !noBaselines, noLatency ? 0 : latencyRate,
+          partitions == null ? Math.max(2, threads) : partitions, !noWarmUp, !noBaselines, noLatency ? 0 : latencyRate,
           latencyPackets, expireAll, Home.dir(), streamsConfig, agentConfig, latencySamples);
       BenchResult result = EndToEndBench.run(options, line -> System.err.println("bench: " + line));
       if ("-".equals(json)) {

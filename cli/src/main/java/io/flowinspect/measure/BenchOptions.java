@@ -13,6 +13,9 @@ import java.util.Map;
  * @param guarantee Kafka Streams' processing guarantee for every inspector run
  * @param threads stream threads of the inspector
  * @param partitions partitions of the packet topic
+ * @param warmUp first replay the workload's warm-up part through an inspector and a baseline of
+ *     their own, untimed, so that what is timed runs compiled code, as a long-running inspector
+ *     does
  * @param baselines also measure the plain Kafka Streams baseline and argus and tcpdump
  * @param latencyRate packets per second at which the latency run replays the workload; 0 skips it
  * @param latencyPackets how many packets the latency run replays
@@ -27,7 +30,7 @@ import java.util.Map;
  *     at where the tail comes from; null writes nothing
  */
 public record BenchOptions(Workload workload, InspectorSettings settings, boolean batch, String guarantee, int threads,
-    int partitions, boolean baselines, int latencyRate, long latencyPackets, boolean expireAll, Path projectHome,
+    int partitions, boolean warmUp, boolean baselines, int latencyRate, long latencyPackets, boolean expireAll, Path projectHome,
     Map<String, String> streamsOverrides, Map<String, String> agentOverrides, Path latencySamples) {
 
   public BenchOptions {

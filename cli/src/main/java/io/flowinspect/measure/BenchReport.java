@@ -21,6 +21,12 @@ public final class BenchReport {
     line(sb, "machine", String.format(Locale.ROOT, "%d cores, %.1f GiB, %s; %s; %s; Kafka %s; commit %s", m.cores(),
         m.memoryBytes() / (double) (1L << 30), m.cpu(), m.os(), m.java(), m.kafka(), m.commit()));
     sb.append('\n');
+    if (r.warmUp() != null) {
+      row(sb, "warm-up", "%,d packets inspected untimed first (%.0f s), for the JIT compiler",
+          r.warmUp().packets(), r.warmUp().seconds());
+    } else {
+      row(sb, "warm-up", "none: the runs below include the JIT compiler's work");
+    }
     row(sb, "capture agent", "%,.0f packets/s  %,.0f records/s  (%,d packets in %,d records)", r.agentPps(),
         r.agentRps(), r.packets(), r.records());
     row(sb, "inspector", "%,.0f packets/s  %,.0f records/s  per thread: %,.0f packets/s", r.inspectorPps(),
@@ -101,7 +107,9 @@ public final class BenchReport {
         .field("baseline_streams_rps_per_thread", r.baselineRpsPerThread())
         .field("baseline_streams_rps_per_cpu", r.cpu().baselineRecordsPerCpuSecond())
         .field("agent_unbatched_pps", r.agentUnbatchedPps())
-        .field("seconds", r.seconds());
+        .field("seconds", r.seconds())
+        .field("warm_up_packets", r.warmUp() == null ? 0 : r.warmUp().packets())
+        .field("warm_up_seconds", r.warmUp() == null ? 0 : r.warmUp().seconds());
     r.argusPps().ifPresent(v -> j.field("argus_pps", v));
     r.tcpdumpPps().ifPresent(v -> j.field("tcpdump_pps", v));
     if (r.latency() != null) {

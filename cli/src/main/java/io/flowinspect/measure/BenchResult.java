@@ -10,6 +10,7 @@ public record BenchResult(
     String date,
     Machine machine,
     BenchOptions options,
+    WarmUp warmUp,
     long packets,
     long records,
     double agentPps,
@@ -44,6 +45,9 @@ public record BenchResult(
   public record Cpu(double inspectorPacketsPerCpuSecond, double baselineRecordsPerCpuSecond) {
     public static final Cpu NOT_MEASURED = new Cpu(Double.NaN, Double.NaN);
   }
+
+  /** The untimed warm-up pass: packets the inspector went through first, and how long it all took. */
+  public record WarmUp(long packets, double seconds) {}
 
   /**
    * Capture-to-verdict latency of one run at a fixed packet rate: {@code packets} measured after

@@ -32,6 +32,11 @@ import org.apache.kafka.streams.StreamsConfig;
  * in one run on one machine, each timed on its own so that the figures can be read as ratios.
  *
  * <ol>
+ *   <li>Warm-up (unless turned off): the workload's warm-up part is published and inspected, and
+ *       the baseline run on it, all untimed, on topics, application ids and state directories of
+ *       their own. In a fresh JVM the JIT compiler's thread otherwise took two thirds of one of
+ *       the two cores through the whole first inspector run: what was timed was compilation, not
+ *       the steady state a long-running inspector is in.</li>
  *   <li>Setup (held workloads only): the handshakes are published and inspected untimed, so the
  *       table is full before anything is measured.</li>
  *   <li>Agent: the measured capture is decoded and published as fast as the broker takes it; the
@@ -88,6 +93,7 @@ public final class EndToEndBench {
         settings = settings.withExpiryBudget(Integer.MAX_VALUE);
       }
       Properties streams = streamsProperties(bootstrap, "bench-inspector", topics, work.resolve("state"));
+      BenchResult.WarmUp warmUp = options.warmUp() ? warmUp(kafka, settings) : null;
 
       if (w.setup() != null) {
         log.accept("setup: publishing " + w.setup().getFileName() + " and inspecting it (not timed)");
@@ -159,13 +165,64 @@ public final class EndToEndBench {
       if (options.latencyRate() > 0) {
         latency = latency(kafka, agent);
       }
-      return new BenchResult(Instant.now().toString(), machine, options, agent.packets(),
+      return new BenchResult(Instant.now().toString(), machine, options, warmUp, agent.packets(),
           agent.publisher().recordsSent(), agent.packetsPerSecond(), agent.recordsPerSecond(),
           inspected.perSecond() * packetsPerRecord(agent), inspected.perSecond(), inspected.startNanos() / 1e9,
           inspected.peakGauge(), inspected.peakHeapBytes(), rocksDb, baselineRps, unbatchedPps, argus, tcpdump,
           latency, expiry, (System.nanoTime() - started) / 1e9,
           new BenchResult.Cpu(inspected.perCpuSecond() * packetsPerRecord(agent), baselineRpsPerCpu));
     }
+  }
+
+  /**
+   * Replays the workload's warm-up part through an inspector and, with baselines on, through the
+   * baseline, untimed, each on topics and stores of its own that nothing later reads. The state
+   * directories and the topics (the changelogs among them) are deleted afterwards, so that the
+   * broker's log cleaner does not compact them while later runs are timed.
+   */
+  private BenchResult.WarmUp warmUp(EmbeddedKafka kafka, InspectorSettings measuredSettings)
+      throws IOException, InterruptedException, CaptureException {
+    long started = System.nanoTime();
+    String bootstrap = kafka.bootstrapServers();
+    Workload w = options.workload().warmUpPart();
+    ReplayOptions limited = ReplayOptions.asFastAsPossible().withLimit(Workload.WARM_UP_PACKETS);
+    Topics topics = Topics.withPrefix("bench-warm-up");
+    TopicSetup.create(kafka, topics, options.partitions());
+    log.accept(String.format("warm-up: inspecting %s%s, untimed", w.setup() == null ? "" : "the setup and ",
+        w.measured().getFileName()));
+    long packets = 0;
+    Path state = work.resolve("warm-up-state");
+    try (InspectorRunner inspector = new InspectorRunner(measuredSettings.withTopics(topics),
+        streamsProperties(bootstrap, "bench-warm-up", topics, state)).start(START_TIMEOUT)) {
+      long records = 0;
+      if (w.setup() != null) {
+        FilePublishReport setup = publish(bootstrap, topics, w.setup(), options.batch(), ReplayOptions.asFastAsPossible());
+        records += setup.publisher().recordsSent();
+        packets += setup.packets();
+      }
+      FilePublishReport measured = publish(bootstrap, topics, w.measured(), options.batch(), limited);
+      records += measured.publisher().recordsSent();
+      packets += measured.packets();
+      CatchUp.await(inspector::recordsProcessed, records, () -> 0, RUN_TIMEOUT, inspector::failure);
+    }
+    if (options.baselines()) {
+      Topics base = Topics.withPrefix("bench-warm-up-baseline");
+      kafka.createTopic(base.packets().name(), options.partitions(), TopicSetup.SIZE_RETENTION);
+      log.accept("warm-up: the baseline, untimed");
+      Path baselineState = work.resolve("warm-up-baseline-state");
+      try (StreamsApp app = new BaselineStreamsApp(base.packets().name(),
+          streamsProperties(bootstrap, "bench-warm-up-baseline", base, baselineState)).start(START_TIMEOUT)) {
+        FilePublishReport unbatched = publish(bootstrap, base, w.measured(), false, limited);
+        CatchUp.await(app::recordsProcessed, unbatched.publisher().recordsSent(), () -> 0, RUN_TIMEOUT,
+            app::failure);
+      }
+      Trees.delete(baselineState);
+    }
+    Trees.delete(state);
+    kafka.deleteTopicsStartingWith("bench-warm-up");
+    double seconds = (System.nanoTime() - started) / 1e9;
+    log.accept(String.format("warm-up: %,d packets inspected in %.1f s", packets, seconds));
+    return new BenchResult.WarmUp(packets, seconds);
   }
 
   /**

@@ -20,8 +20,31 @@ import java.util.Map;
  * @param measured the capture whose replay and inspection are timed
  * @param description what it is, for the report
  * @param generated whether the files are the benchmark's own temporary files
+ * @param warmUp what the benchmark's warm-up pass replays, on topics and stores of its own, before
+ *     anything is timed; null when that is this workload itself
  */
-public record Workload(Path setup, Path measured, String description, boolean generated) {
+public record Workload(Path setup, Path measured, String description, boolean generated, Workload warmUp) {
+  /**
+   * Most connections of a {@code held:} workload's warm-up: enough to fill the decoded cache and
+   * reach the packed tier behind it, so every path of the timed run is compiled, while a warm-up for
+   * ten million connections still takes seconds, not minutes.
+   */
+  static final int WARM_UP_HELD_CONNECTIONS = 100_000;
+  /**
+   * Most packets the warm-up pass replays of its measured part: at 200 k packets/s, five seconds,
+   * after which the JIT compiler's thread no longer takes a core of its own (it took two thirds of
+   * one through the first inspector run of a fresh JVM).
+   */
+  public static final long WARM_UP_PACKETS = 1_000_000;
+
+  public Workload(Path setup, Path measured, String description, boolean generated) {
+    this(setup, measured, description, generated, null);
+  }
+
+  /** What the warm-up pass replays: {@link #warmUp} if set, else this workload. */
+  public Workload warmUpPart() {
+    return warmUp == null ? this : warmUp;
+  }
 
   public static Workload ofFile(Path pcap) {
     if (!Files.isReadable(pcap)) {
@@ -37,7 +60,8 @@ public record Workload(Path setup, Path measured, String description, boolean ge
    *       (defaults 10000, 2000, 1000000, 1);</li>
    *   <li>{@code held:connections=N,packets=P,seed=S} — N handshakes (setup), then P data segments on
    *       connections drawn at random from all N (measured), so the table holds N connections
-   *       throughout the measurement (defaults 10000, 2000000, 1).</li>
+   *       throughout the measurement (defaults 10000, 2000000, 1). Its warm-up is a held workload
+   *       of at most {@value #WARM_UP_HELD_CONNECTIONS} connections.</li>
    * </ul>
    */
   public static Workload synthesize(String spec, Path dir) throws IOException {
@@ -68,22 +92,32 @@ public record Workload(Path setup, Path measured, String description, boolean ge
         if (connections > Integer.MAX_VALUE) {
           throw new IllegalArgumentException("held: at most " + Integer.MAX_VALUE + " connections");
         }
-        HeldConnections held = new HeldConnections((int) connections, seed);
-        Path setup = dir.resolve("held-setup.pcap");
-        Path measured = dir.resolve("held-traffic.pcap");
-        try (PcapWriter w = new PcapWriter(setup)) {
-          held.writeHandshakes(w::write);
+        Workload measured = held(dir, "held", (int) connections, packets, seed);
+        if (connections <= WARM_UP_HELD_CONNECTIONS) {
+          return measured;
         }
-        try (PcapWriter w = new PcapWriter(measured)) {
-          held.writeTraffic(w::write, packets);
-        }
-        return new Workload(setup, measured, String.format(Locale.ROOT,
-            "synthetic held connections: %d open TCP connections, then %d data segments on random ones, seed %d",
-            connections, packets, seed), true);
+        Workload warmUp = held(dir, "held-warm-up", WARM_UP_HELD_CONNECTIONS, Math.min(packets, WARM_UP_PACKETS),
+            seed);
+        return new Workload(measured.setup(), measured.measured(), measured.description(), true, warmUp);
       }
       default -> throw new IllegalArgumentException("unknown workload '" + kind + "' in '" + spec
           + "' (known: mix, held)");
     }
+  }
+
+  private static Workload held(Path dir, String name, int connections, long packets, long seed) throws IOException {
+    HeldConnections held = new HeldConnections(connections, seed);
+    Path setup = dir.resolve(name + "-setup.pcap");
+    Path measured = dir.resolve(name + "-traffic.pcap");
+    try (PcapWriter w = new PcapWriter(setup)) {
+      held.writeHandshakes(w::write);
+    }
+    try (PcapWriter w = new PcapWriter(measured)) {
+      held.writeTraffic(w::write, packets);
+    }
+    return new Workload(setup, measured, String.format(Locale.ROOT,
+        "synthetic held connections: %d open TCP connections, then %d data segments on random ones, seed %d",
+        connections, packets, seed), true);
   }
 
   private static Map<String, Long> parameters(String text, String spec) {

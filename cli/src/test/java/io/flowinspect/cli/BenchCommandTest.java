@@ -34,6 +34,7 @@ class BenchCommandTest {
     JsonNode j = new ObjectMapper().readTree(lines.get(0));
     assertThat(j.get("workload").asText()).contains("200 concurrent connections").contains("20000 packets");
     assertThat(j.get("packets").asLong()).isEqualTo(20_000);
+    assertThat(j.get("warm_up_packets").asLong()).as("the whole mix, once untimed first").isEqualTo(20_000);
     assertThat(j.get("records").asLong()).isPositive();
     assertThat(j.get("agent_pps").asDouble()).isPositive();
     assertThat(j.get("inspector_pps").asDouble()).isPositive();
@@ -80,6 +81,7 @@ class BenchCommandTest {
     JsonNode j = new ObjectMapper().readTree(Files.readAllLines(out).get(0));
     assertThat(j.get("workload").asText()).contains("200 open TCP connections").contains("5000 data segments");
     assertThat(j.get("packets").asLong()).isEqualTo(5_000);
+    assertThat(j.get("warm_up_packets").asLong()).as("handshakes and traffic, untimed first").isEqualTo(600 + 5_000);
     assertThat(j.get("concurrent_flows").asLong()).isGreaterThanOrEqualTo(200);
     assertThat(j.get("inspector_pps").asDouble()).isPositive();
     assertThat(j.has("latency_p99_ms")).isFalse();

@@ -23,13 +23,14 @@ class BenchReportTest {
       "latency_p50_ms", "latency_p99_ms", "concurrent_flows");
 
   private static BenchOptions options(boolean baselines, int threads) {
-    return new BenchOptions(WORKLOAD, InspectorSettings.defaults(), true, "at_least_once", threads, 2, baselines,
+    return new BenchOptions(WORKLOAD, InspectorSettings.defaults(), true, "at_least_once", threads, 2, true, baselines,
         5_000, 5_000, false, null, Map.of(), Map.of(), null);
   }
 
   /** Everything measured: baselines, both tools, latency and expiry. */
   private static BenchResult full() {
-    return new BenchResult("2026-01-02T03:04:05Z", MACHINE, options(true, 2), 20_000, 400, 1_250_000.5, 25_000.0,
+    return new BenchResult("2026-01-02T03:04:05Z", MACHINE, options(true, 2),
+        new BenchResult.WarmUp(30_000, 12.4), 20_000, 400, 1_250_000.5, 25_000.0,
         900_000.0, 18_000.0, 2.5, 200, 512L << 20, 3L << 20, 300_000.0, 150_000.0, OptionalDouble.of(700_000.0),
         OptionalDouble.of(90_000.0), new BenchResult.Latency(5_000, 1_000, 5_000, 180, 3.25, 12.5, 40.0),
         new BenchResult.Expiry(200, 15.0, 1.5), 42.0,
@@ -38,7 +39,7 @@ class BenchReportTest {
 
   /** Baselines and latency skipped (--no-baselines --no-latency), no expiry. */
   private static BenchResult bare() {
-    return new BenchResult("2026-01-02T03:04:05Z", MACHINE, options(false, 1), 20_000, 400, 1_000_000.0, 20_000.0,
+    return new BenchResult("2026-01-02T03:04:05Z", MACHINE, options(false, 1), null, 20_000, 400, 1_000_000.0, 20_000.0,
         800_000.0, 16_000.0, 1.0, 200, 256L << 20, 1L << 20, Double.NaN, Double.NaN, OptionalDouble.empty(),
         OptionalDouble.empty(), null, null, 10.0, BenchResult.Cpu.NOT_MEASURED);
   }
@@ -137,7 +138,7 @@ class BenchReportTest {
   @Test
   void jsonLeavesOutOnlyTheToolThatIsMissing() throws Exception {
     BenchResult f = full();
-    BenchResult noArgus = new BenchResult(f.date(), f.machine(), f.options(), f.packets(), f.records(), f.agentPps(),
+    BenchResult noArgus = new BenchResult(f.date(), f.machine(), f.options(), f.warmUp(), f.packets(), f.records(), f.agentPps(),
         f.agentRps(), f.inspectorPps(), f.inspectorRps(), f.inspectorStartSeconds(), f.concurrentFlows(),
         f.peakHeapBytes(), f.rocksDbBytes(), f.baselineStreamsRps(), f.agentUnbatchedPps(), OptionalDouble.empty(),
         f.tcpdumpPps(), f.latency(), f.expiry(), f.seconds(), f.cpu());
@@ -184,7 +185,7 @@ class BenchReportTest {
   void jsonLatencyWithoutVerdictsIsNullRatherThanAnInvalidNumber() throws Exception {
     BenchResult f = full();
     double nan = VerdictLatency.percentileMillis(new long[0], 0.5);
-    BenchResult noVerdicts = new BenchResult(f.date(), f.machine(), f.options(), f.packets(), f.records(),
+    BenchResult noVerdicts = new BenchResult(f.date(), f.machine(), f.options(), f.warmUp(), f.packets(), f.records(),
         f.agentPps(), f.agentRps(), f.inspectorPps(), f.inspectorRps(), f.inspectorStartSeconds(),
         f.concurrentFlows(), f.peakHeapBytes(), f.rocksDbBytes(), f.baselineStreamsRps(), f.agentUnbatchedPps(),
         f.argusPps(), f.tcpdumpPps(), new BenchResult.Latency(5_000, 1_000, 5_000, 0, nan, nan, nan), f.expiry(),
@@ -204,10 +205,10 @@ class BenchReportTest {
   void jsonEscapesTheWorkloadDescription() throws Exception {
     Workload odd = new Workload(null, Path.of("/tmp/a.pcap"), "C:\\captures\\\"odd\" name\tpcap", false);
     BenchResult b = bare();
-    BenchOptions o = new BenchOptions(odd, InspectorSettings.defaults(), false, "exactly_once_v2", 1, 1, false, 0, 0,
-        false, null, Map.of(), Map.of(), null);
-    BenchResult r = new BenchResult(b.date(), b.machine(), o, b.packets(), b.records(), b.agentPps(), b.agentRps(),
-        b.inspectorPps(), b.inspectorRps(), b.inspectorStartSeconds(), b.concurrentFlows(), b.peakHeapBytes(),
+    BenchOptions o = new BenchOptions(odd, InspectorSettings.defaults(), false, "exactly_once_v2", 1, 1, false, false,
+        0, 0, false, null, Map.of(), Map.of(), null);
+    BenchResult r = new BenchResult(b.date(), b.machine(), o, b.warmUp(), b.packets(), b.records(), b.agentPps(),
+        b.agentRps(), b.inspectorPps(), b.inspectorRps(), b.inspectorStartSeconds(), b.concurrentFlows(), b.peakHeapBytes(),
         b.rocksDbBytes(), b.baselineStreamsRps(), b.agentUnbatchedPps(), b.argusPps(), b.tcpdumpPps(), null, null,
         b.seconds(), b.cpu());
 
@@ -221,11 +222,11 @@ class BenchReportTest {
   @Test
   void settingsGivenOverTheDefaultsAreReportedSorted() throws Exception {
     BenchResult b = bare();
-    BenchOptions o = new BenchOptions(WORKLOAD, InspectorSettings.defaults(), true, "at_least_once", 1, 2, false, 0, 0,
-        false, null, Map.of("commit.interval.ms", "100", "buffered.records.per.partition", "500"),
+    BenchOptions o = new BenchOptions(WORKLOAD, InspectorSettings.defaults(), true, "at_least_once", 1, 2, false, false,
+        0, 0, false, null, Map.of("commit.interval.ms", "100", "buffered.records.per.partition", "500"),
         Map.of("compression.type", "zstd"), null);
-    BenchResult r = new BenchResult(b.date(), b.machine(), o, b.packets(), b.records(), b.agentPps(), b.agentRps(),
-        b.inspectorPps(), b.inspectorRps(), b.inspectorStartSeconds(), b.concurrentFlows(), b.peakHeapBytes(),
+    BenchResult r = new BenchResult(b.date(), b.machine(), o, b.warmUp(), b.packets(), b.records(), b.agentPps(),
+        b.agentRps(), b.inspectorPps(), b.inspectorRps(), b.inspectorStartSeconds(), b.concurrentFlows(), b.peakHeapBytes(),
         b.rocksDbBytes(), b.baselineStreamsRps(), b.agentUnbatchedPps(), b.argusPps(), b.tcpdumpPps(), null, null,
         b.seconds(), b.cpu());
 
@@ -238,6 +239,17 @@ class BenchReportTest {
         "settings: streams buffered.records.per.partition=500 commit.interval.ms=100; agent compression.type=zstd");
     assertThat(json(bare()).get("agent_config").asText()).isEqualTo("defaults");
     assertThat(BenchReport.table(bare())).doesNotContain("settings");
+  }
+
+  @Test
+  void theWarmUpIsReportedWhenRunAndSaidToBeAbsentWhenNot() throws Exception {
+    assertThat(json(full()).get("warm_up_packets").asLong()).isEqualTo(30_000);
+    assertThat(json(full()).get("warm_up_seconds").asDouble()).isEqualTo(12.4);
+    assertThat(json(bare()).get("warm_up_packets").asLong()).isZero();
+    assertThat(BenchReport.table(full()))
+        .contains("warm-up            30,000 packets inspected untimed first (12 s), for the JIT compiler");
+    assertThat(BenchReport.table(bare()))
+        .contains("warm-up            none: the runs below include the JIT compiler's work");
   }
 
   @Test
@@ -275,7 +287,7 @@ class BenchReportTest {
   @Test
   void tableSaysNotInstalledForAToolThatWasNotMeasured() {
     BenchResult f = full();
-    BenchResult noTools = new BenchResult(f.date(), f.machine(), f.options(), f.packets(), f.records(), f.agentPps(),
+    BenchResult noTools = new BenchResult(f.date(), f.machine(), f.options(), f.warmUp(), f.packets(), f.records(), f.agentPps(),
         f.agentRps(), f.inspectorPps(), f.inspectorRps(), f.inspectorStartSeconds(), f.concurrentFlows(),
         f.peakHeapBytes(), f.rocksDbBytes(), f.baselineStreamsRps(), f.agentUnbatchedPps(), OptionalDouble.empty(),
         OptionalDouble.empty(), f.latency(), f.expiry(), f.seconds(), f.cpu());

@@ -196,6 +196,36 @@ class WorkloadTest {
   }
 
   @Test
+  void aHeldWorkloadWithinTheWarmUpsSizeWarmsUpOnItself() throws Exception {
+    Workload w = Workload.synthesize("held:connections=50,packets=300", dir);
+
+    assertThat(w.warmUp()).isNull();
+    assertThat(w.warmUpPart()).isSameAs(w);
+  }
+
+  @Test
+  void aLargerHeldWorkloadWarmsUpOnAHeldWorkloadOfTheWarmUpsSize() throws Exception {
+    int connections = Workload.WARM_UP_HELD_CONNECTIONS + 1;
+    Workload w = Workload.synthesize("held:connections=" + connections + ",packets=20", dir);
+
+    Workload warmUp = w.warmUpPart();
+    assertThat(warmUp).isNotSameAs(w);
+    assertThat(frames(warmUp.setup())).isEqualTo(3L * Workload.WARM_UP_HELD_CONNECTIONS);
+    assertThat(frames(warmUp.measured())).isEqualTo(20);
+    assertThat(frames(w.setup())).isEqualTo(3L * connections);
+    assertThat(List.of(warmUp.setup(), warmUp.measured())).doesNotContain(w.setup(), w.measured());
+    assertThat(warmUp.description()).contains(Workload.WARM_UP_HELD_CONNECTIONS + " open TCP connections");
+  }
+
+  @Test
+  void aMixAndAFileWarmUpOnThemselves() throws Exception {
+    Workload mix = Workload.synthesize("mix:concurrent=20,rate=50,packets=100,seed=3", dir);
+
+    assertThat(mix.warmUpPart()).isSameAs(mix);
+    assertThat(Workload.ofFile(mix.measured()).warmUpPart().measured()).isEqualTo(mix.measured());
+  }
+
+  @Test
   void heldSpecAcceptsThousandsWithASuffixAndUnderscores() throws Exception {
     Workload w = Workload.synthesize("held:connections=1k,packets=2_000,seed=9", dir);
 

@@ -174,6 +174,45 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
   }
 
+  /**
+   * Deletes every topic whose name starts with {@code prefix} (internal topics of Kafka Streams
+   * applications whose id has that prefix too) and returns once the broker lists none of them: so
+   * that what a finished run left, a compacted changelog above all, costs the broker
+   * no more work (its log cleaner compacts such topics in the background). Returns the names.
+   */
+  public List<String> deleteTopicsStartingWith(String prefix) {
+    requireNonNull(prefix, "prefix == null");
+    if (prefix.isEmpty()) {
+      throw new IllegalArgumentException("an empty prefix would delete every topic");
+    }
+    if (closed.get()) {
+      throw new IllegalStateException("closed");
+    }
+    Deadline deadline = Deadline.after(TOPIC_TIMEOUT);
+    try {
+      List<String> names = admin.listTopics().names().get(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS)
+          .stream().filter(n -> n.startsWith(prefix)).sorted().toList();
+      if (!names.isEmpty()) {
+        admin.deleteTopics(names).all().get(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS);
+      }
+      while (admin.listTopics().names().get(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS).stream()
+          .anyMatch(names::contains)) { // the broker's metadata may trail the controller's
+        if (deadline.passed()) {
+          throw new TimeoutException();
+        }
+        Thread.sleep(POLL.toMillis());
+      }
+      return names;
+    } catch (InterruptedException e) {
+      throw new InterruptException(e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("deleting topics " + prefix + "* failed: " + e.getCause(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IllegalStateException("topics " + prefix + "* not deleted within " + TOPIC_TIMEOUT.toSeconds()
+          + " s", e);
+    }
+  }
+
   private void awaitLeaders(String name, int partitions, Deadline deadline)
       throws InterruptedException, TimeoutException {
     while (true) {

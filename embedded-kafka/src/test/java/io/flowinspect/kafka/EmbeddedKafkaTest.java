@@ -127,6 +127,24 @@ class EmbeddedKafkaTest {
     }
   }
 
+  @Test
+  void deletingTopicsByPrefixLeavesTheOthers() throws Exception {
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      kafka.createTopic("warm-up-packets", 2, Map.of());
+      kafka.createTopic("warm-up-app-store-changelog", 1, Map.of("cleanup.policy", "compact"));
+      kafka.createTopic("packets", 1, Map.of());
+
+      assertThat(kafka.deleteTopicsStartingWith("warm-up"))
+          .containsExactly("warm-up-app-store-changelog", "warm-up-packets");
+
+      try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).containsExactly("packets");
+      }
+      assertThat(kafka.deleteTopicsStartingWith("warm-up")).isEmpty();
+      assertThatThrownBy(() -> kafka.deleteTopicsStartingWith("")).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
   static KafkaProducer<String, String> producer(EmbeddedKafka kafka) {
     return new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
