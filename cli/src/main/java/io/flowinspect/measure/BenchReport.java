@@ -65,6 +65,11 @@ public final class BenchReport {
       row(sb, "expiry", "%,d connections expired in %.1f s; longest punctuation %.0f ms", e.connections(),
           e.seconds(), e.longestPunctuationMs());
     }
+    if (!Double.isNaN(r.jit().duringInspectorSeconds())) {
+      row(sb, "JIT compiling", "%.1f s of compiler threads' time during the inspector run%s",
+          r.jit().duringInspectorSeconds(), Double.isNaN(r.jit().duringLatencySeconds()) ? ""
+              : String.format(Locale.ROOT, ", %.1f s during the latency run", r.jit().duringLatencySeconds()));
+    }
     row(sb, "inspector start", "%.1f s before the first packet was inspected", r.inspectorStartSeconds());
     row(sb, "total", "%.0f s", r.seconds());
     return sb.toString();
@@ -109,7 +114,9 @@ public final class BenchReport {
         .field("agent_unbatched_pps", r.agentUnbatchedPps())
         .field("seconds", r.seconds())
         .field("warm_up_packets", r.warmUp() == null ? 0 : r.warmUp().packets())
-        .field("warm_up_seconds", r.warmUp() == null ? 0 : r.warmUp().seconds());
+        .field("warm_up_seconds", r.warmUp() == null ? 0 : r.warmUp().seconds())
+        .field("jit_seconds_inspector", r.jit().duringInspectorSeconds())
+        .field("jit_seconds_latency", r.jit().duringLatencySeconds());
     r.argusPps().ifPresent(v -> j.field("argus_pps", v));
     r.tcpdumpPps().ifPresent(v -> j.field("tcpdump_pps", v));
     if (r.latency() != null) {

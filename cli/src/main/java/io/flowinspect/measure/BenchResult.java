@@ -28,7 +28,8 @@ public record BenchResult(
     Latency latency,
     Expiry expiry,
     double seconds,
-    Cpu cpu) {
+    Cpu cpu,
+    Jit jit) {
 
   public double inspectorPpsPerThread() {
     return inspectorPps / options.threads();
@@ -44,6 +45,15 @@ public record BenchResult(
    */
   public record Cpu(double inspectorPacketsPerCpuSecond, double baselineRecordsPerCpuSecond) {
     public static final Cpu NOT_MEASURED = new Cpu(Double.NaN, Double.NaN);
+  }
+
+  /**
+   * Seconds the JIT compiler's threads spent compiling during the inspector's timed run (its
+   * start included) and during the latency run (NaN where not run or not measured): competing
+   * for the cores with what was timed, and a sign that the code was not all compiled yet.
+   */
+  public record Jit(double duringInspectorSeconds, double duringLatencySeconds) {
+    public static final Jit NOT_MEASURED = new Jit(Double.NaN, Double.NaN);
   }
 
   /** The untimed warm-up pass: packets the inspector went through first, and how long it all took. */

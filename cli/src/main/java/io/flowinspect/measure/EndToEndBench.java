@@ -116,6 +116,7 @@ public final class EndToEndBench {
       log.accept("inspector: working through the backlog");
       CatchUp inspected;
       long tracked;
+      double compiledBefore = JitCompiler.seconds();
       InspectorRunner inspector = new InspectorRunner(settings, streams).start(START_TIMEOUT);
       try {
         inspected = CatchUp.await(inspector::recordsProcessed, agent.publisher().recordsSent(),
@@ -126,6 +127,7 @@ public final class EndToEndBench {
       } finally {
         inspector.closeLeavingGroup();
       }
+      double compiledInInspectorRun = JitCompiler.seconds() - compiledBefore;
       // Measured with the table full and every change written: closing commits, which writes the
       // inspector's caches to RocksDB, and Kafka Streams flushes RocksDB's memtables to files.
       long rocksDb = Trees.size(work.resolve("state"));
@@ -162,15 +164,19 @@ public final class EndToEndBench {
       }
 
       BenchResult.Latency latency = null;
+      double compiledInLatencyRun = Double.NaN;
       if (options.latencyRate() > 0) {
+        compiledBefore = JitCompiler.seconds();
         latency = latency(kafka, agent);
+        compiledInLatencyRun = JitCompiler.seconds() - compiledBefore;
       }
       return new BenchResult(Instant.now().toString(), machine, options, warmUp, agent.packets(),
           agent.publisher().recordsSent(), agent.packetsPerSecond(), agent.recordsPerSecond(),
           inspected.perSecond() * packetsPerRecord(agent), inspected.perSecond(), inspected.startNanos() / 1e9,
           inspected.peakGauge(), inspected.peakHeapBytes(), rocksDb, baselineRps, unbatchedPps, argus, tcpdump,
           latency, expiry, (System.nanoTime() - started) / 1e9,
-          new BenchResult.Cpu(inspected.perCpuSecond() * packetsPerRecord(agent), baselineRpsPerCpu));
+          new BenchResult.Cpu(inspected.perCpuSecond() * packetsPerRecord(agent), baselineRpsPerCpu),
+          new BenchResult.Jit(compiledInInspectorRun, compiledInLatencyRun));
     }
   }
 

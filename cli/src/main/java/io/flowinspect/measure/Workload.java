@@ -25,15 +25,15 @@ import java.util.Map;
  */
 public record Workload(Path setup, Path measured, String description, boolean generated, Workload warmUp) {
   /**
-   * Most connections of a {@code held:} workload's warm-up: enough to fill the decoded cache and
-   * reach the packed tier behind it, so every path of the timed run is compiled, while a warm-up for
-   * ten million connections still takes seconds, not minutes.
+   * Most connections of a {@code held:} workload's warm-up: more than the decoded cache holds by
+   * default, so that the packed tier behind it and the evictions between the two run (and get
+   * compiled) too, while the warm-up of a ten-million-connection run still takes seconds.
    */
   static final int WARM_UP_HELD_CONNECTIONS = 100_000;
   /**
-   * Most packets the warm-up pass replays of its measured part: at 200 k packets/s, five seconds,
-   * after which the JIT compiler's thread no longer takes a core of its own (it took two thirds of
-   * one through the first inspector run of a fresh JVM).
+   * Most packets the warm-up pass replays of its measured part. A million (the default workload,
+   * whole) took the inspector's packets per second of stream-thread CPU from 0.34–0.50 M in a fresh
+   * JVM to 0.91–1.13 M, the JIT having compiled its hot paths (BENCHMARKS.md, eighth session).
    */
   public static final long WARM_UP_PACKETS = 1_000_000;
 

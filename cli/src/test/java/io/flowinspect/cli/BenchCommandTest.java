@@ -35,6 +35,8 @@ class BenchCommandTest {
     assertThat(j.get("workload").asText()).contains("200 concurrent connections").contains("20000 packets");
     assertThat(j.get("packets").asLong()).isEqualTo(20_000);
     assertThat(j.get("warm_up_packets").asLong()).as("the whole mix, once untimed first").isEqualTo(20_000);
+    assertThat(j.get("jit_seconds_inspector").asDouble()).as("measured in this JVM").isGreaterThanOrEqualTo(0);
+    assertThat(j.get("jit_seconds_latency").asDouble()).isGreaterThanOrEqualTo(0);
     assertThat(j.get("records").asLong()).isPositive();
     assertThat(j.get("agent_pps").asDouble()).isPositive();
     assertThat(j.get("inspector_pps").asDouble()).isPositive();

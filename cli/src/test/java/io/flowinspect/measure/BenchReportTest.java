@@ -34,14 +34,14 @@ class BenchReportTest {
         900_000.0, 18_000.0, 2.5, 200, 512L << 20, 3L << 20, 300_000.0, 150_000.0, OptionalDouble.of(700_000.0),
         OptionalDouble.of(90_000.0), new BenchResult.Latency(5_000, 1_000, 5_000, 180, 3.25, 12.5, 40.0),
         new BenchResult.Expiry(200, 15.0, 1.5), 42.0,
-        new BenchResult.Cpu(1_800_000.0, 450_000.0));
+        new BenchResult.Cpu(1_800_000.0, 450_000.0), new BenchResult.Jit(1.25, 3.5));
   }
 
   /** Baselines and latency skipped (--no-baselines --no-latency), no expiry. */
   private static BenchResult bare() {
     return new BenchResult("2026-01-02T03:04:05Z", MACHINE, options(false, 1), null, 20_000, 400, 1_000_000.0, 20_000.0,
         800_000.0, 16_000.0, 1.0, 200, 256L << 20, 1L << 20, Double.NaN, Double.NaN, OptionalDouble.empty(),
-        OptionalDouble.empty(), null, null, 10.0, BenchResult.Cpu.NOT_MEASURED);
+        OptionalDouble.empty(), null, null, 10.0, BenchResult.Cpu.NOT_MEASURED, BenchResult.Jit.NOT_MEASURED);
   }
 
   private static JsonNode json(BenchResult r) throws Exception {
@@ -141,7 +141,7 @@ class BenchReportTest {
     BenchResult noArgus = new BenchResult(f.date(), f.machine(), f.options(), f.warmUp(), f.packets(), f.records(), f.agentPps(),
         f.agentRps(), f.inspectorPps(), f.inspectorRps(), f.inspectorStartSeconds(), f.concurrentFlows(),
         f.peakHeapBytes(), f.rocksDbBytes(), f.baselineStreamsRps(), f.agentUnbatchedPps(), OptionalDouble.empty(),
-        f.tcpdumpPps(), f.latency(), f.expiry(), f.seconds(), f.cpu());
+        f.tcpdumpPps(), f.latency(), f.expiry(), f.seconds(), f.cpu(), f.jit());
 
     JsonNode j = json(noArgus);
 
@@ -189,7 +189,7 @@ class BenchReportTest {
         f.agentPps(), f.agentRps(), f.inspectorPps(), f.inspectorRps(), f.inspectorStartSeconds(),
         f.concurrentFlows(), f.peakHeapBytes(), f.rocksDbBytes(), f.baselineStreamsRps(), f.agentUnbatchedPps(),
         f.argusPps(), f.tcpdumpPps(), new BenchResult.Latency(5_000, 1_000, 5_000, 0, nan, nan, nan), f.expiry(),
-        f.seconds(), f.cpu());
+        f.seconds(), f.cpu(), f.jit());
 
     JsonNode j = json(noVerdicts); // NaN written as such would not parse
 
@@ -210,7 +210,7 @@ class BenchReportTest {
     BenchResult r = new BenchResult(b.date(), b.machine(), o, b.warmUp(), b.packets(), b.records(), b.agentPps(),
         b.agentRps(), b.inspectorPps(), b.inspectorRps(), b.inspectorStartSeconds(), b.concurrentFlows(), b.peakHeapBytes(),
         b.rocksDbBytes(), b.baselineStreamsRps(), b.agentUnbatchedPps(), b.argusPps(), b.tcpdumpPps(), null, null,
-        b.seconds(), b.cpu());
+        b.seconds(), b.cpu(), b.jit());
 
     JsonNode j = json(r);
 
@@ -228,7 +228,7 @@ class BenchReportTest {
     BenchResult r = new BenchResult(b.date(), b.machine(), o, b.warmUp(), b.packets(), b.records(), b.agentPps(),
         b.agentRps(), b.inspectorPps(), b.inspectorRps(), b.inspectorStartSeconds(), b.concurrentFlows(), b.peakHeapBytes(),
         b.rocksDbBytes(), b.baselineStreamsRps(), b.agentUnbatchedPps(), b.argusPps(), b.tcpdumpPps(), null, null,
-        b.seconds(), b.cpu());
+        b.seconds(), b.cpu(), b.jit());
 
     JsonNode j = json(r);
 
@@ -250,6 +250,16 @@ class BenchReportTest {
         .contains("warm-up            30,000 packets inspected untimed first (12 s), for the JIT compiler");
     assertThat(BenchReport.table(bare()))
         .contains("warm-up            none: the runs below include the JIT compiler's work");
+  }
+
+  @Test
+  void theJitCompilersTimeDuringTheTimedRunsIsReportedWhereMeasured() throws Exception {
+    assertThat(json(full()).get("jit_seconds_inspector").asDouble()).isEqualTo(1.25);
+    assertThat(json(full()).get("jit_seconds_latency").asDouble()).isEqualTo(3.5);
+    assertThat(json(bare()).get("jit_seconds_inspector").isNull()).isTrue();
+    assertThat(BenchReport.table(full())).contains(
+        "JIT compiling      1.3 s of compiler threads' time during the inspector run, 3.5 s during the latency run");
+    assertThat(BenchReport.table(bare())).doesNotContain("JIT compiling");
   }
 
   @Test
@@ -290,7 +300,7 @@ class BenchReportTest {
     BenchResult noTools = new BenchResult(f.date(), f.machine(), f.options(), f.warmUp(), f.packets(), f.records(), f.agentPps(),
         f.agentRps(), f.inspectorPps(), f.inspectorRps(), f.inspectorStartSeconds(), f.concurrentFlows(),
         f.peakHeapBytes(), f.rocksDbBytes(), f.baselineStreamsRps(), f.agentUnbatchedPps(), OptionalDouble.empty(),
-        OptionalDouble.empty(), f.latency(), f.expiry(), f.seconds(), f.cpu());
+        OptionalDouble.empty(), f.latency(), f.expiry(), f.seconds(), f.cpu(), f.jit());
 
     String t = BenchReport.table(noTools);
 

@@ -1,0 +1,20 @@
+package io.flowinspect.measure;
+
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+
+/**
+ * How much the JIT compiler has worked in this JVM: the time its threads have spent compiling,
+ * summed. On two cores the compiler's threads compete with what is being timed, so the report
+ * says how much of that happened during each timed run (BENCHMARKS.md, eighth session: the C2
+ * thread took two thirds of a core through a fresh JVM's first inspector run).
+ */
+final class JitCompiler {
+  private JitCompiler() {}
+
+  /** Seconds the JIT compiler's threads have spent compiling since the JVM started; NaN if the JVM does not say. */
+  static double seconds() {
+    CompilationMXBean c = ManagementFactory.getCompilationMXBean();
+    return c == null || !c.isCompilationTimeMonitoringSupported() ? Double.NaN : c.getTotalCompilationTime() / 1e3;
+  }
+}
