@@ -138,8 +138,8 @@ class BenchReportTest {
   @Test
   void jsonLeavesOutOnlyTheToolThatIsMissing() throws Exception {
     BenchResult f = full();
-    BenchResult noArgus = new BenchResult(f.date(), f.machine(), f.options(), f.warmUp(), f.packets(), f.records(), f.agentPps(),
-        f.agentRps(), f.inspectorPps(), f.inspectorRps(), f.inspectorStartSeconds(), f.concurrentFlows(),
+    BenchResult noArgus = new BenchResult(f.date(), f.machine(), f.options(), f.warmUp(), f.packets(), f.records(),
+        f.agentPps(), f.agentRps(), f.inspectorPps(), f.inspectorRps(), f.inspectorStartSeconds(), f.concurrentFlows(),
         f.peakHeapBytes(), f.rocksDbBytes(), f.baselineStreamsRps(), f.agentUnbatchedPps(), OptionalDouble.empty(),
         f.tcpdumpPps(), f.latency(), f.expiry(), f.seconds(), f.cpu(), f.jit());
 
@@ -186,10 +186,10 @@ class BenchReportTest {
     BenchResult f = full();
     double nan = VerdictLatency.percentileMillis(new long[0], 0.5);
     BenchResult noVerdicts = new BenchResult(f.date(), f.machine(), f.options(), f.warmUp(), f.packets(), f.records(),
-        f.agentPps(), f.agentRps(), f.inspectorPps(), f.inspectorRps(), f.inspectorStartSeconds(),
-        f.concurrentFlows(), f.peakHeapBytes(), f.rocksDbBytes(), f.baselineStreamsRps(), f.agentUnbatchedPps(),
-        f.argusPps(), f.tcpdumpPps(), new BenchResult.Latency(5_000, 1_000, 5_000, 0, nan, nan, nan), f.expiry(),
-        f.seconds(), f.cpu(), f.jit());
+        f.agentPps(), f.agentRps(), f.inspectorPps(), f.inspectorRps(), f.inspectorStartSeconds(), f.concurrentFlows(),
+        f.peakHeapBytes(), f.rocksDbBytes(), f.baselineStreamsRps(), f.agentUnbatchedPps(), f.argusPps(),
+        f.tcpdumpPps(), new BenchResult.Latency(5_000, 1_000, 5_000, 0, nan, nan, nan), f.expiry(), f.seconds(),
+        f.cpu(), f.jit());
 
     JsonNode j = json(noVerdicts); // NaN written as such would not parse
 
@@ -208,9 +208,9 @@ class BenchReportTest {
     BenchOptions o = new BenchOptions(odd, InspectorSettings.defaults(), false, "exactly_once_v2", 1, 1, false, false,
         0, 0, false, null, Map.of(), Map.of(), null);
     BenchResult r = new BenchResult(b.date(), b.machine(), o, b.warmUp(), b.packets(), b.records(), b.agentPps(),
-        b.agentRps(), b.inspectorPps(), b.inspectorRps(), b.inspectorStartSeconds(), b.concurrentFlows(), b.peakHeapBytes(),
-        b.rocksDbBytes(), b.baselineStreamsRps(), b.agentUnbatchedPps(), b.argusPps(), b.tcpdumpPps(), null, null,
-        b.seconds(), b.cpu(), b.jit());
+        b.agentRps(), b.inspectorPps(), b.inspectorRps(), b.inspectorStartSeconds(), b.concurrentFlows(),
+        b.peakHeapBytes(), b.rocksDbBytes(), b.baselineStreamsRps(), b.agentUnbatchedPps(), b.argusPps(),
+        b.tcpdumpPps(), null, null, b.seconds(), b.cpu(), b.jit());
 
     JsonNode j = json(r);
 
@@ -226,9 +226,9 @@ class BenchReportTest {
         0, 0, false, null, Map.of("commit.interval.ms", "100", "buffered.records.per.partition", "500"),
         Map.of("compression.type", "zstd"), null);
     BenchResult r = new BenchResult(b.date(), b.machine(), o, b.warmUp(), b.packets(), b.records(), b.agentPps(),
-        b.agentRps(), b.inspectorPps(), b.inspectorRps(), b.inspectorStartSeconds(), b.concurrentFlows(), b.peakHeapBytes(),
-        b.rocksDbBytes(), b.baselineStreamsRps(), b.agentUnbatchedPps(), b.argusPps(), b.tcpdumpPps(), null, null,
-        b.seconds(), b.cpu(), b.jit());
+        b.agentRps(), b.inspectorPps(), b.inspectorRps(), b.inspectorStartSeconds(), b.concurrentFlows(),
+        b.peakHeapBytes(), b.rocksDbBytes(), b.baselineStreamsRps(), b.agentUnbatchedPps(), b.argusPps(),
+        b.tcpdumpPps(), null, null, b.seconds(), b.cpu(), b.jit());
 
     JsonNode j = json(r);
 
@@ -297,8 +297,8 @@ class BenchReportTest {
   @Test
   void tableSaysNotInstalledForAToolThatWasNotMeasured() {
     BenchResult f = full();
-    BenchResult noTools = new BenchResult(f.date(), f.machine(), f.options(), f.warmUp(), f.packets(), f.records(), f.agentPps(),
-        f.agentRps(), f.inspectorPps(), f.inspectorRps(), f.inspectorStartSeconds(), f.concurrentFlows(),
+    BenchResult noTools = new BenchResult(f.date(), f.machine(), f.options(), f.warmUp(), f.packets(), f.records(),
+        f.agentPps(), f.agentRps(), f.inspectorPps(), f.inspectorRps(), f.inspectorStartSeconds(), f.concurrentFlows(),
         f.peakHeapBytes(), f.rocksDbBytes(), f.baselineStreamsRps(), f.agentUnbatchedPps(), OptionalDouble.empty(),
         OptionalDouble.empty(), f.latency(), f.expiry(), f.seconds(), f.cpu(), f.jit());
 
