@@ -118,8 +118,9 @@ final class BenchCommand implements Callable<Integer> {
       InspectorSettings settings = cache.applyTo(InspectorSettings.defaults().withTracker(engine.tracker())
           .withRules(engine.ruleSet()));
       BenchOptions options = new BenchOptions(workload, settings, batch.equals("on"), guarantee, threads,
-          partitions == null ? Math.max(2, threads) : partitions, !noWarmUp, !noBaselines, noLatency ? 0 : latencyRate,
-          latencyPackets, expireAll, Home.dir(), streamsConfig, agentConfig, latencySamples);
+          partitions == null ? Math.max(2, threads) : partitions, !noWarmUp, !noBaselines,
+          noLatency ? 0 : latencyRate, latencyPackets, expireAll, Home.dir(), streamsConfig, agentConfig,
+          latencySamples);
       BenchResult result = EndToEndBench.run(options, line -> System.err.println("bench: " + line));
       if ("-".equals(json)) {
         System.out.println(BenchReport.json(result));

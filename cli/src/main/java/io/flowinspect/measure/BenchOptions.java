@@ -30,8 +30,8 @@ import java.util.Map;
  *     at where the tail comes from; null writes nothing
  */
 public record BenchOptions(Workload workload, InspectorSettings settings, boolean batch, String guarantee, int threads,
-    int partitions, boolean warmUp, boolean baselines, int latencyRate, long latencyPackets, boolean expireAll, Path projectHome,
-    Map<String, String> streamsOverrides, Map<String, String> agentOverrides, Path latencySamples) {
+    int partitions, boolean warmUp, boolean baselines, int latencyRate, long latencyPackets, boolean expireAll,
+    Path projectHome, Map<String, String> streamsOverrides, Map<String, String> agentOverrides, Path latencySamples) {
 
   public BenchOptions {
     streamsOverrides = Map.copyOf(streamsOverrides);

@@ -202,7 +202,8 @@ public final class EndToEndBench {
         streamsProperties(bootstrap, "bench-warm-up", topics, state)).start(START_TIMEOUT)) {
       long records = 0;
       if (w.setup() != null) {
-        FilePublishReport setup = publish(bootstrap, topics, w.setup(), options.batch(), ReplayOptions.asFastAsPossible());
+        FilePublishReport setup = publish(bootstrap, topics, w.setup(), options.batch(),
+            ReplayOptions.asFastAsPossible());
         records += setup.publisher().recordsSent();
         packets += setup.packets();
       }

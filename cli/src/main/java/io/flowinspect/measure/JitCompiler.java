@@ -12,7 +12,7 @@ import java.lang.management.ManagementFactory;
 final class JitCompiler {
   private JitCompiler() {}
 
-  /** Seconds the JIT compiler's threads have spent compiling since the JVM started; NaN if the JVM does not say. */
+  /** Seconds the JIT compiler's threads have spent compiling since the JVM started; NaN if not known. */
   static double seconds() {
     CompilationMXBean c = ManagementFactory.getCompilationMXBean();
     return c == null || !c.isCompilationTimeMonitoringSupported() ? Double.NaN : c.getTotalCompilationTime() / 1e3;
