@@ -113,7 +113,7 @@ final class BenchCommand implements Callable<Integer> {
         generated = Files.createTempDirectory("flowinspect-bench-input");
         String spec = input.synth == null ? DEFAULT_SYNTH : input.synth;
         System.err.println("generating " + spec);
-        workload = Workload.synthesize(spec, generated);
+        workload = Workload.synthesize(spec, generated, !noWarmUp);
       }
       InspectorSettings settings = cache.applyTo(InspectorSettings.defaults().withTracker(engine.tracker())
           .withRules(engine.ruleSet()));

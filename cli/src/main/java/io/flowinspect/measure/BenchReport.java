@@ -22,7 +22,7 @@ public final class BenchReport {
         m.memoryBytes() / (double) (1L << 30), m.cpu(), m.os(), m.java(), m.kafka(), m.commit()));
     sb.append('\n');
     if (r.warmUp() != null) {
-      row(sb, "warm-up", "%,d packets inspected untimed first (%.0f s), for the JIT compiler",
+      row(sb, "warm-up", "%,d packets inspected untimed first, for the JIT compiler (the warm-up took %.0f s)",
           r.warmUp().packets(), r.warmUp().seconds());
     } else {
       row(sb, "warm-up", "none: the runs below include the JIT compiler's work");

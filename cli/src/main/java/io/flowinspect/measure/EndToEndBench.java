@@ -93,7 +93,11 @@ public final class EndToEndBench {
         settings = settings.withExpiryBudget(Integer.MAX_VALUE);
       }
       Properties streams = streamsProperties(bootstrap, "bench-inspector", topics, work.resolve("state"));
-      BenchResult.WarmUp warmUp = options.warmUp() ? warmUp(kafka, settings) : null;
+      BenchResult.WarmUp warmUp = null;
+      if (options.warmUp()) {
+        warmUp = warmUp(kafka, settings);
+        System.gc(); // untimed: the warm-up's garbage would count in the timed run's peak heap
+      }
 
       if (w.setup() != null) {
         log.accept("setup: publishing " + w.setup().getFileName() + " and inspecting it (not timed)");
@@ -198,8 +202,9 @@ public final class EndToEndBench {
         w.measured().getFileName()));
     long packets = 0;
     Path state = work.resolve("warm-up-state");
-    try (InspectorRunner inspector = new InspectorRunner(measuredSettings.withTopics(topics),
-        streamsProperties(bootstrap, "bench-warm-up", topics, state)).start(START_TIMEOUT)) {
+    InspectorRunner inspector = new InspectorRunner(measuredSettings.withTopics(topics),
+        streamsProperties(bootstrap, "bench-warm-up", topics, state)).start(START_TIMEOUT);
+    try {
       long records = 0;
       if (w.setup() != null) {
         FilePublishReport setup = publish(bootstrap, topics, w.setup(), options.batch(),
@@ -211,17 +216,22 @@ public final class EndToEndBench {
       records += measured.publisher().recordsSent();
       packets += measured.packets();
       CatchUp.await(inspector::recordsProcessed, records, () -> 0, RUN_TIMEOUT, inspector::failure);
+    } finally {
+      inspector.closeLeavingGroup(); // a member left behind would hold its group into the timed runs
     }
     if (options.baselines()) {
       Topics base = Topics.withPrefix("bench-warm-up-baseline");
       kafka.createTopic(base.packets().name(), options.partitions(), TopicSetup.SIZE_RETENTION);
       log.accept("warm-up: the baseline, untimed");
       Path baselineState = work.resolve("warm-up-baseline-state");
-      try (StreamsApp app = new BaselineStreamsApp(base.packets().name(),
-          streamsProperties(bootstrap, "bench-warm-up-baseline", base, baselineState)).start(START_TIMEOUT)) {
+      StreamsApp app = new BaselineStreamsApp(base.packets().name(),
+          streamsProperties(bootstrap, "bench-warm-up-baseline", base, baselineState)).start(START_TIMEOUT);
+      try {
         FilePublishReport unbatched = publish(bootstrap, base, w.measured(), false, limited);
         CatchUp.await(app::recordsProcessed, unbatched.publisher().recordsSent(), () -> 0, RUN_TIMEOUT,
             app::failure);
+      } finally {
+        app.closeLeavingGroup();
       }
       Trees.delete(baselineState);
     }

@@ -65,6 +65,11 @@ public record Workload(Path setup, Path measured, String description, boolean ge
    * </ul>
    */
   public static Workload synthesize(String spec, Path dir) throws IOException {
+    return synthesize(spec, dir, true);
+  }
+
+  /** As {@link #synthesize(String, Path)}; without {@code withWarmUp}, writes no files for a warm-up of its own. */
+  public static Workload synthesize(String spec, Path dir, boolean withWarmUp) throws IOException {
     int colon = spec.indexOf(':');
     String kind = colon < 0 ? "mix" : spec.substring(0, colon);
     Map<String, Long> p = parameters(colon < 0 ? spec : spec.substring(colon + 1), spec);
@@ -93,7 +98,7 @@ public record Workload(Path setup, Path measured, String description, boolean ge
           throw new IllegalArgumentException("held: at most " + Integer.MAX_VALUE + " connections");
         }
         Workload measured = held(dir, "held", (int) connections, packets, seed);
-        if (connections <= WARM_UP_HELD_CONNECTIONS) {
+        if (!withWarmUp || connections <= WARM_UP_HELD_CONNECTIONS) {
           return measured;
         }
         Workload warmUp = held(dir, "held-warm-up", WARM_UP_HELD_CONNECTIONS, Math.min(packets, WARM_UP_PACKETS),

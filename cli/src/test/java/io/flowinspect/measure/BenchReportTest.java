@@ -246,8 +246,8 @@ class BenchReportTest {
     assertThat(json(full()).get("warm_up_packets").asLong()).isEqualTo(30_000);
     assertThat(json(full()).get("warm_up_seconds").asDouble()).isEqualTo(12.4);
     assertThat(json(bare()).get("warm_up_packets").asLong()).isZero();
-    assertThat(BenchReport.table(full()))
-        .contains("warm-up            30,000 packets inspected untimed first (12 s), for the JIT compiler");
+    assertThat(BenchReport.table(full())).contains(
+        "warm-up            30,000 packets inspected untimed first, for the JIT compiler (the warm-up took 12 s)");
     assertThat(BenchReport.table(bare()))
         .contains("warm-up            none: the runs below include the JIT compiler's work");
   }

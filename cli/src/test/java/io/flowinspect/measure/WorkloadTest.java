@@ -218,6 +218,18 @@ class WorkloadTest {
   }
 
   @Test
+  void aLargerHeldWorkloadWithoutAWarmUpWritesNoFilesForOne() throws Exception {
+    int connections = Workload.WARM_UP_HELD_CONNECTIONS + 1;
+    Workload w = Workload.synthesize("held:connections=" + connections + ",packets=20", dir, false);
+
+    assertThat(w.warmUp()).isNull();
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder("held-setup.pcap",
+          "held-traffic.pcap");
+    }
+  }
+
+  @Test
   void aMixAndAFileWarmUpOnThemselves() throws Exception {
     Workload mix = Workload.synthesize("mix:concurrent=20,rate=50,packets=100,seed=3", dir);
 

@@ -176,9 +176,10 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   /**
    * Deletes every topic whose name starts with {@code prefix} (internal topics of Kafka Streams
-   * applications whose id has that prefix too) and returns once the broker lists none of them: so
-   * that what a finished run left, a compacted changelog above all, costs the broker
-   * no more work (its log cleaner compacts such topics in the background). Returns the names.
+   * applications whose id has that prefix too) and returns once the broker lists none of them, so
+   * that what a finished run left, a compacted changelog above all, stops costing the broker work
+   * (its log cleaner compacts such topics in the background). The broker removes the files a
+   * second later ({@code log.segment.delete.delay.ms}, set low here). Returns the names.
    */
   public List<String> deleteTopicsStartingWith(String prefix) {
     requireNonNull(prefix, "prefix == null");

@@ -133,12 +133,14 @@ class EmbeddedKafkaTest {
       kafka.createTopic("warm-up-packets", 2, Map.of());
       kafka.createTopic("warm-up-app-store-changelog", 1, Map.of("cleanup.policy", "compact"));
       kafka.createTopic("packets", 1, Map.of());
+      kafka.createTopic("no-warm-up-packets", 1, Map.of()); // holds the prefix, but not at its start
 
       assertThat(kafka.deleteTopicsStartingWith("warm-up"))
           .containsExactly("warm-up-app-store-changelog", "warm-up-packets");
 
       try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-        assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).containsExactly("packets");
+        assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+            .containsExactlyInAnyOrder("packets", "no-warm-up-packets");
       }
       assertThat(kafka.deleteTopicsStartingWith("warm-up")).isEmpty();
       assertThatThrownBy(() -> kafka.deleteTopicsStartingWith("")).isInstanceOf(IllegalArgumentException.class);
