@@ -93,11 +93,9 @@ public final class EndToEndBench {
         settings = settings.withExpiryBudget(Integer.MAX_VALUE);
       }
       Properties streams = streamsProperties(bootstrap, "bench-inspector", topics, work.resolve("state"));
-      BenchResult.WarmUp warmUp = null;
-      if (options.warmUp()) {
-        warmUp = warmUp(kafka, settings);
-        System.gc(); // untimed: the warm-up's garbage would count in the timed run's peak heap
-      }
+      // No System.gc() after it, though its garbage then counts in the sampled peak heap: the full
+      // collection shrank G1's heap and the timed runs after it lost a third (BENCHMARKS.md).
+      BenchResult.WarmUp warmUp = options.warmUp() ? warmUp(kafka, settings) : null;
 
       if (w.setup() != null) {
         log.accept("setup: publishing " + w.setup().getFileName() + " and inspecting it (not timed)");
