@@ -215,7 +215,7 @@ public final class EndToEndBench {
       packets += measured.packets();
       CatchUp.await(inspector::recordsProcessed, records, () -> 0, RUN_TIMEOUT, inspector::failure);
     } finally {
-      inspector.closeLeavingGroup(); // a member left behind would hold its group into the timed runs
+      inspector.closeLeavingGroup(); // as every phase: no member of it left to time out on the broker later
     }
     if (options.baselines()) {
       Topics base = Topics.withPrefix("bench-warm-up-baseline");
