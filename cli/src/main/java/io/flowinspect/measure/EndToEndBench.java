@@ -99,7 +99,8 @@ public final class EndToEndBench {
 
       if (w.setup() != null) {
         log.accept("setup: publishing " + w.setup().getFileName() + " and inspecting it (not timed)");
-        FilePublishReport setup = publish(bootstrap, topics, w.setup(), options.batch(), ReplayOptions.asFastAsPossible());
+        FilePublishReport setup = publish(bootstrap, topics, w.setup(), options.batch(),
+            ReplayOptions.asFastAsPossible());
         InspectorRunner filler = new InspectorRunner(settings, streams).start(START_TIMEOUT);
         try {
           CatchUp.await(filler::recordsProcessed, setup.publisher().recordsSent(), filler::connectionsTracked,
@@ -146,20 +147,12 @@ public final class EndToEndBench {
       OptionalDouble argus = OptionalDouble.empty();
       OptionalDouble tcpdump = OptionalDouble.empty();
       if (options.baselines()) {
-        Topics base = Topics.withPrefix("bench-baseline");
-        kafka.createTopic(base.packets().name(), options.partitions(), TopicSetup.SIZE_RETENTION);
-        log.accept("baseline: publishing one record per packet");
-        FilePublishReport unbatched = publish(bootstrap, base, w.measured(), false, ReplayOptions.asFastAsPossible());
-        unbatchedPps = unbatched.packetsPerSecond();
-        log.accept("baseline: plain Kafka Streams, one get and put per record");
-        try (StreamsApp app = new BaselineStreamsApp(base.packets().name(),
-            streamsProperties(bootstrap, "bench-baseline", base, work.resolve("baseline-state")))
-            .start(START_TIMEOUT)) {
-          CatchUp b = CatchUp.await(app::recordsProcessed, unbatched.publisher().recordsSent(), () -> 0,
-              new StreamThreadCpu("bench-baseline"), RUN_TIMEOUT, app::failure);
-          baselineRps = b.perSecond();
-          baselineRpsPerCpu = b.perCpuSecond();
-        }
+        log.accept("baseline: one record per packet, then plain Kafka Streams, one get and put per record");
+        BaselineRun b = baseline(kafka, "bench-baseline", w.measured(), ReplayOptions.asFastAsPossible(),
+            work.resolve("baseline-state"));
+        unbatchedPps = b.published().packetsPerSecond();
+        baselineRps = b.consumed().perSecond();
+        baselineRpsPerCpu = b.consumed().perCpuSecond();
         log.accept("baseline: argus and tcpdump on the file");
         argus = ExternalReaders.argus(w.measured(), agent.frames());
         tcpdump = ExternalReaders.tcpdump(w.measured(), Math.min(TCPDUMP_PACKETS, agent.frames()));
@@ -218,19 +211,9 @@ public final class EndToEndBench {
       inspector.closeLeavingGroup(); // as every phase: no member of it left to time out on the broker later
     }
     if (options.baselines()) {
-      Topics base = Topics.withPrefix("bench-warm-up-baseline");
-      kafka.createTopic(base.packets().name(), options.partitions(), TopicSetup.SIZE_RETENTION);
       log.accept("warm-up: the baseline, untimed");
       Path baselineState = work.resolve("warm-up-baseline-state");
-      StreamsApp app = new BaselineStreamsApp(base.packets().name(),
-          streamsProperties(bootstrap, "bench-warm-up-baseline", base, baselineState)).start(START_TIMEOUT);
-      try {
-        FilePublishReport unbatched = publish(bootstrap, base, w.measured(), false, limited);
-        CatchUp.await(app::recordsProcessed, unbatched.publisher().recordsSent(), () -> 0, RUN_TIMEOUT,
-            app::failure);
-      } finally {
-        app.closeLeavingGroup();
-      }
+      baseline(kafka, "bench-warm-up-baseline", w.measured(), limited, baselineState);
       Trees.delete(baselineState);
     }
     Trees.delete(state);
@@ -238,6 +221,29 @@ public final class EndToEndBench {
     double seconds = (System.nanoTime() - started) / 1e9;
     log.accept(String.format("warm-up: %,d packets inspected in %.1f s", packets, seconds));
     return new BenchResult.WarmUp(packets, seconds);
+  }
+
+  /** What the baseline's agent published (one record per packet) and how its application consumed it. */
+  private record BaselineRun(FilePublishReport published, CatchUp consumed) {}
+
+  /**
+   * Publishes {@code pcap} one record per packet to the packets topic of {@code prefix}, then has
+   * the plain one-get-and-put-per-record application (its id {@code prefix} too) work through that
+   * backlog; times it and its stream thread's CPU.
+   */
+  private BaselineRun baseline(EmbeddedKafka kafka, String prefix, Path pcap, ReplayOptions replay, Path stateDir)
+      throws CaptureException, InterruptedException {
+    Topics base = Topics.withPrefix(prefix);
+    kafka.createTopic(base.packets().name(), options.partitions(), TopicSetup.SIZE_RETENTION);
+    FilePublishReport unbatched = publish(kafka.bootstrapServers(), base, pcap, false, replay);
+    StreamsApp app = new BaselineStreamsApp(base.packets().name(),
+        streamsProperties(kafka.bootstrapServers(), prefix, base, stateDir)).start(START_TIMEOUT);
+    try {
+      return new BaselineRun(unbatched, CatchUp.await(app::recordsProcessed, unbatched.publisher().recordsSent(),
+          () -> 0, new StreamThreadCpu(prefix), RUN_TIMEOUT, app::failure));
+    } finally {
+      app.closeLeavingGroup(); // as every phase: no member of it left to time out on the broker later
+    }
   }
 
   /**
