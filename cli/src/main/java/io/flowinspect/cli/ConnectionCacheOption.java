@@ -4,7 +4,10 @@ import io.flowinspect.inspect.streams.InspectorSettings;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
-/** How much of the connection table each task keeps in memory, for the commands that run the inspector. */
+/**
+ * How much of the connection table each task keeps in memory, and when it writes changes, for the
+ * commands that run the inspector.
+ */
 final class ConnectionCacheOption {
   @Option(names = "--connection-cache", paramLabel = "N",
       defaultValue = "" + InspectorSettings.DEFAULT_CONNECTION_CACHE,
@@ -17,6 +20,13 @@ final class ConnectionCacheOption {
           + "each), e.g. 512m, 2g; 0 sends them to RocksDB. Default: ${DEFAULT-VALUE}.")
   String connectionMemory;
 
+  @Option(names = "--idle-writes", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Write changed connections while a stream thread waits for records, so that a commit "
+          + "finds little to write and stalls verdicts for milliseconds, not a tenth of a second; a thread "
+          + "working through a backlog leaves them to the commit. --no-idle-writes leaves every change to "
+          + "the commit. Default: on.")
+  boolean idleWrites = true;
+
   InspectorSettings applyTo(InspectorSettings settings) {
     if (connectionCache < 1) {
       throw new UserError("--connection-cache must be at least 1, not " + connectionCache);
@@ -25,7 +35,7 @@ final class ConnectionCacheOption {
     if (bytes > 16L << 30) {
       throw new UserError("--connection-memory must be at most 16g, not " + connectionMemory);
     }
-    return settings.withConnectionCache(connectionCache).withConnectionMemory(bytes);
+    return settings.withConnectionCache(connectionCache).withConnectionMemory(bytes).withIdleWrites(idleWrites);
   }
 
   /** A byte count with an optional k, m or g suffix (binary: 1k = 1024 bytes). */

@@ -49,6 +49,9 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     }
   }
 
+  /** Changes written ahead per RocksDB write batch, so that a deadline is checked every few dozen writes. */
+  private static final int WRITE_AHEAD_BATCH = 64;
+
   private final int capacity;
   private final LinkedHashMap<FlowKey, Slot> slots;
   /** Where connections pushed out of {@link #slots} go, as bytes, before the store below. */
@@ -86,6 +89,11 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
    * (an encoding and a probe). Used once; cleared when anything is forgotten.
    */
   private FlowKey absentKey;
+  /**
+   * Where in {@link #changed} the oldest change not yet written ahead may be: everything before it
+   * was written or dropped since the last commit. Back to 0 whenever the list is compacted or cleared.
+   */
+  private int writtenAheadUpTo;
 
   ConnectionCacheStore(KeyValueStore<Bytes, byte[]> encoded, int capacity, long packedBytes) {
     super(encoded);
@@ -193,6 +201,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     s.dirty = true;
     changedCount++;
     if (changed.size() >= 2 * changedCount + 1024) {
+      writtenAheadUpTo = 0;
       changed.removeIf(c -> !c.dirty); // mostly slots pushed out (and written) since the last commit
     }
     changed.add(s);
@@ -298,6 +307,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     packed.clear();
     changed.clear();
     changedCount = 0;
+    writtenAheadUpTo = 0;
     complete = null;
     lastKey = null;
     lastSlot = null;
@@ -323,10 +333,47 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     }
     changed.clear();
     changedCount = 0;
+    writtenAheadUpTo = 0;
     packed.drainChanged((key, value) -> batch.add(KeyValue.pair(Bytes.wrap(key), value)));
     if (!batch.isEmpty()) {
       wrapped().putAll(batch);
     }
+  }
+
+  /**
+   * Writes the decoded connections changed longest ago, in batches, until at most {@code keep}
+   * changes wait for the next commit or {@code deadlineNanos} ({@link System#nanoTime()}) has
+   * passed; returns how many were written. Called while the stream thread would otherwise wait for
+   * records ({@link IdleTime}), so that a commit finds little left to write: a commit that writes
+   * every connection changed in the last five seconds stalls the thread (and every verdict behind
+   * it) for as long as that takes. A connection written ahead and changed again is written again
+   * at the commit. Changes kept packed ({@link PackedConnections}) wait for the commit.
+   */
+  int writeOldestChanges(int keep, long deadlineNanos) {
+    int written = 0;
+    List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>(WRITE_AHEAD_BATCH);
+    while (changedCount > keep && writtenAheadUpTo < changed.size() && System.nanoTime() < deadlineNanos) {
+      while (batch.size() < WRITE_AHEAD_BATCH && changedCount > keep && writtenAheadUpTo < changed.size()) {
+        Slot s = changed.get(writtenAheadUpTo++);
+        if (!s.dirty) {
+          continue; // written when it was pushed out, or dropped unwritten
+        }
+        KeyValue<Bytes, byte[]> change = written(s);
+        if (change != null) {
+          batch.add(change);
+        }
+        if (s.conn == null) { // a removal, now written: nothing left to remember
+          slots.remove(s.key);
+          forgetLast(s);
+        }
+      }
+      if (!batch.isEmpty()) {
+        wrapped().putAll(batch);
+        written += batch.size();
+        batch.clear();
+      }
+    }
+    return written;
   }
 
   /**

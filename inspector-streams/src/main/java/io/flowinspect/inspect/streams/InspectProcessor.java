@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
  * each packet of a batch to the engine over store-backed tables (connections through their
  * decoded cache, {@link ConnectionCacheStore}), forwards what the engine
  * concludes, and lets stream time (packet time, never the wall clock) expire connections.
+ * The wall clock decides one thing only, which changes no output: when, while the thread waits
+ * for records, changed connections are written ahead of the commit ({@link IdleTime}).
  */
 final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey, InspectBatch, Object, Object> {
   private static final Logger LOG = LoggerFactory.getLogger(InspectProcessor.class);
@@ -36,6 +38,11 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
   private long recordTimestamp;
   private final SensorWatermarks watermarks = new SensorWatermarks();
   private InspectorMetrics metrics;
+  /** This stream thread's idle time, while idle writes are on; else null. */
+  private IdleTime idle;
+  /** Changes a commit may still find after idle writes: ~2 ms of writing. */
+  static final int KEPT_FOR_COMMIT = 256;
+  static final Duration IDLE_WRITES_EVERY = Duration.ofMillis(10);
 
   InspectProcessor(InspectorSettings settings) {
     this.settings = settings;
@@ -56,6 +63,20 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
     metrics = new InspectorMetrics(context.metrics(), Thread.currentThread().getName(), context.taskId().toString());
     metrics.connections(inspector.connections());
     context.schedule(settings.expiryInterval(), PunctuationType.STREAM_TIME, this::expireDue);
+    if (settings.idleWrites()) {
+      idle = IdleTime.ofCurrentThread();
+      idle.taskStarted();
+      context.schedule(IDLE_WRITES_EVERY, PunctuationType.WALL_CLOCK_TIME, t -> writeAheadWhileIdle());
+    }
+  }
+
+  /** Wall-clock punctuator: spends this task's share of the thread's idle time writing changes. */
+  private void writeAheadWhileIdle() {
+    long allowance = idle.allowanceForOneTask();
+    if (allowance > 0) {
+      metrics.writtenAhead(connections.writeOldestChanges(KEPT_FOR_COMMIT, idle.nowNanos() + allowance));
+      idle.workEnds(); // that was work, not idle time
+    }
   }
 
   /**
@@ -74,6 +95,10 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
 
   @Override
   public void close() {
+    if (idle != null) {
+      idle.taskClosed();
+      idle = null;
+    }
     if (metrics != null) {
       metrics.close();
     }
@@ -81,6 +106,19 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
 
   @Override
   public void process(Record<io.flowinspect.schemas.FlowKey, InspectBatch> record) {
+    if (idle == null) {
+      inspect(record);
+      return;
+    }
+    idle.workStarts();
+    try {
+      inspect(record);
+    } finally {
+      idle.workEnds();
+    }
+  }
+
+  private void inspect(Record<io.flowinspect.schemas.FlowKey, InspectBatch> record) {
     recordTimestamp = record.timestamp();
     InspectBatch batch = record.value();
     if (batch == null) {

@@ -12,7 +12,8 @@ import org.apache.kafka.streams.StreamsMetrics;
  * in group {@value #GROUP} with a {@code task-id} tag: {@code connections} (tracked now),
  * {@code packets-total} (inspected so far) and {@code expiry-longest-ms} (the longest expiry
  * punctuation since the task started, wall-clock time: what a flood of timeouts costs in stalled
- * processing). Operators watch the first against the configured maximum; the benchmark reads all.
+ * processing), {@code connection-store-reads-total} and {@code connections-written-ahead-total}
+ * (changed connections written while the thread waited for records, ahead of a commit). Operators watch the first against the configured maximum; the benchmark reads all.
  */
 final class InspectorMetrics implements AutoCloseable {
   static final String GROUP = "flowinspect-inspector-metrics";
@@ -20,12 +21,14 @@ final class InspectorMetrics implements AutoCloseable {
   static final String PACKETS_TOTAL = "packets-total";
   static final String EXPIRY_LONGEST_MS = "expiry-longest-ms";
   static final String STORE_READS_TOTAL = "connection-store-reads-total";
+  static final String WRITTEN_AHEAD_TOTAL = "connections-written-ahead-total";
 
   private final StreamsMetrics metrics;
   private final Sensor connections;
   private final Sensor packets;
   private final Sensor expiry;
   private final Sensor storeReads;
+  private final Sensor writtenAhead;
   private double longestExpiryMillis;
 
   InspectorMetrics(StreamsMetrics metrics, String threadName, String taskId) {
@@ -42,6 +45,10 @@ final class InspectorMetrics implements AutoCloseable {
     storeReads = metrics.addSensor(prefix + STORE_READS_TOTAL, Sensor.RecordingLevel.INFO);
     storeReads.add(new MetricName(STORE_READS_TOTAL, GROUP,
         "Connection lookups that missed the decoded cache and read RocksDB", tags), new Value());
+    writtenAhead = metrics.addSensor(prefix + WRITTEN_AHEAD_TOTAL, Sensor.RecordingLevel.INFO);
+    writtenAhead.add(new MetricName(WRITTEN_AHEAD_TOTAL, GROUP,
+        "Changed connections written while the stream thread waited for records, ahead of a commit", tags),
+        new CumulativeSum());
   }
 
   void expiryRan(long nanos) {
@@ -55,6 +62,12 @@ final class InspectorMetrics implements AutoCloseable {
     storeReads.record(storeReadsSoFar);
   }
 
+  void writtenAhead(int count) {
+    if (count > 0) {
+      writtenAhead.record(count);
+    }
+  }
+
   void connections(long connectionCount) {
     connections.record(connectionCount);
   }
@@ -65,5 +78,6 @@ final class InspectorMetrics implements AutoCloseable {
     metrics.removeSensor(packets);
     metrics.removeSensor(expiry);
     metrics.removeSensor(storeReads);
+    metrics.removeSensor(writtenAhead);
   }
 }

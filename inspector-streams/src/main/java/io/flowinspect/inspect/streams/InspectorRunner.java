@@ -8,12 +8,14 @@ public final class InspectorRunner extends StreamsApp {
   private final MetricSum packets;
   private final MetricSum connections;
   private final MetricSum expiry;
+  private final MetricSum writtenAhead;
 
   public InspectorRunner(InspectorSettings settings, Properties streamsProperties) {
     super("inspector", InspectorTopology.build(settings), streamsProperties);
     this.packets = metric(InspectorMetrics.GROUP, InspectorMetrics.PACKETS_TOTAL);
     this.connections = metric(InspectorMetrics.GROUP, InspectorMetrics.CONNECTIONS);
     this.expiry = metric(InspectorMetrics.GROUP, InspectorMetrics.EXPIRY_LONGEST_MS);
+    this.writtenAhead = metric(InspectorMetrics.GROUP, InspectorMetrics.WRITTEN_AHEAD_TOTAL);
   }
 
   @Override
@@ -30,6 +32,11 @@ public final class InspectorRunner extends StreamsApp {
   /** Connections tracked now, over every task of this instance. */
   public long connectionsTracked() {
     return (long) connections.value();
+  }
+
+  /** Changed connections written while a stream thread waited for records, ahead of a commit, since start. */
+  public long connectionsWrittenAhead() {
+    return (long) writtenAhead.value();
   }
 
   /** The longest expiry punctuation so far on any task of this instance, in milliseconds. */

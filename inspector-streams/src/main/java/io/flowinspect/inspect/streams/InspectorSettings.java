@@ -9,10 +9,11 @@ import java.time.Duration;
  * What the topology needs to be built: topics, the engine's configuration, the rule set, how
  * often and how much to expire per punctuation, how many connections each task keeps decoded in
  * memory between commits, and how much heap it may give to those kept packed behind them
- * ({@link ConnectionCacheStore}).
+ * ({@link ConnectionCacheStore}), and whether changed connections are written while a stream
+ * thread waits for records, so that commits stay short ({@link IdleTime}).
  */
 public record InspectorSettings(Topics topics, TrackerConfig tracker, RuleSet rules, Duration expiryInterval,
-    int expiryBudget, int connectionCache, long connectionMemory) {
+    int expiryBudget, int connectionCache, long connectionMemory, boolean idleWrites) {
   /** About 32 MiB of heap per task: a cached TCP connection, history and map entries included, takes ~650 bytes. */
   public static final int DEFAULT_CONNECTION_CACHE = 50_000;
   /** 64 MiB of heap per task: about 550,000 connections packed (~110 bytes each with the index). */
@@ -35,32 +36,41 @@ public record InspectorSettings(Topics topics, TrackerConfig tracker, RuleSet ru
 
   public static InspectorSettings defaults() {
     return new InspectorSettings(Topics.defaults(), TrackerConfig.defaults(), RuleSet.privateNetworksAsHome(),
-        Duration.ofSeconds(1), 10_000, DEFAULT_CONNECTION_CACHE, DEFAULT_CONNECTION_MEMORY);
+        Duration.ofSeconds(1), 10_000, DEFAULT_CONNECTION_CACHE, DEFAULT_CONNECTION_MEMORY, true);
   }
 
   public InspectorSettings withRules(RuleSet value) {
     return new InspectorSettings(topics, tracker, value, expiryInterval, expiryBudget, connectionCache,
-        connectionMemory);
+        connectionMemory, idleWrites);
   }
 
   public InspectorSettings withTracker(TrackerConfig value) {
-    return new InspectorSettings(topics, value, rules, expiryInterval, expiryBudget, connectionCache, connectionMemory);
+    return new InspectorSettings(topics, value, rules, expiryInterval, expiryBudget, connectionCache, connectionMemory,
+        idleWrites);
   }
 
   public InspectorSettings withExpiryBudget(int value) {
-    return new InspectorSettings(topics, tracker, rules, expiryInterval, value, connectionCache, connectionMemory);
+    return new InspectorSettings(topics, tracker, rules, expiryInterval, value, connectionCache, connectionMemory,
+        idleWrites);
   }
 
   public InspectorSettings withTopics(Topics value) {
     return new InspectorSettings(value, tracker, rules, expiryInterval, expiryBudget, connectionCache,
-        connectionMemory);
+        connectionMemory, idleWrites);
   }
 
   public InspectorSettings withConnectionCache(int value) {
-    return new InspectorSettings(topics, tracker, rules, expiryInterval, expiryBudget, value, connectionMemory);
+    return new InspectorSettings(topics, tracker, rules, expiryInterval, expiryBudget, value, connectionMemory,
+        idleWrites);
   }
 
   public InspectorSettings withConnectionMemory(long bytes) {
-    return new InspectorSettings(topics, tracker, rules, expiryInterval, expiryBudget, connectionCache, bytes);
+    return new InspectorSettings(topics, tracker, rules, expiryInterval, expiryBudget, connectionCache, bytes,
+        idleWrites);
+  }
+
+  public InspectorSettings withIdleWrites(boolean value) {
+    return new InspectorSettings(topics, tracker, rules, expiryInterval, expiryBudget, connectionCache,
+        connectionMemory, value);
   }
 }

@@ -161,6 +161,95 @@ class ConnectionCacheStoreTest {
   }
 
   @Test
+  void writingAheadWritesTheOldestChangesUntilOnlyTheKeptNumberWaitsForTheCommit() {
+    ConnectionCacheStore store = cache(1_000);
+    Inspector engine = inspector(store);
+    for (int client = 1; client <= 500; client++) {
+      engine.inspect(udpKey(client), udp(0, false));
+    }
+
+    int written = store.writeOldestChanges(100, Long.MAX_VALUE);
+
+    assertThat(written).isEqualTo(400);
+    assertThat(store.changedSlots()).isEqualTo(100);
+    for (int client = 1; client <= 500; client++) {
+      boolean stored = below.get(Bytes.wrap(StateCodec.encode(udpKey(client)))) != null;
+      assertThat(stored).as("client %d: the first 400 changed are written ahead, the last 100 wait", client)
+          .isEqualTo(client <= 400);
+    }
+    writesBelow.clear();
+    store.flushCache();
+    assertThat(writesBelow).hasSize(100);
+  }
+
+  @Test
+  void aConnectionWrittenAheadAndChangedAgainIsWrittenAgainAtTheCommitWithItsNewState() {
+    ConnectionCacheStore store = cache(100);
+    Inspector engine = inspector(store);
+    FlowKey dns = udpKey(1);
+    engine.inspect(dns, udp(0, false));
+    assertThat(store.writeOldestChanges(0, Long.MAX_VALUE)).isEqualTo(1);
+
+    engine.inspect(dns, udp(1, true)); // the reply: the connection changes state
+    store.flushCache();
+
+    assertThat(writesBelow).containsExactly("put " + dns, "put " + dns);
+    assertThat(below.get(Bytes.wrap(StateCodec.encode(dns)))).isEqualTo(StateCodec.encode(store.get(dns)));
+    assertThat(engine.inspect(dns, udp(2, false)).state()).isEqualTo(CtState.ESTABLISHED);
+  }
+
+  @Test
+  void aRemovalWrittenAheadDeletesBelowOnceAndLeavesNothingForTheCommit() {
+    ConnectionCacheStore store = cache(100);
+    Inspector engine = inspector(store);
+    FlowKey dns = udpKey(1);
+    engine.inspect(dns, udp(0, false));
+    store.flushCache();
+    engine.advanceTo(T0 + 31 * SECOND, Integer.MAX_VALUE); // UDP unreplied times out after 30 s
+
+    assertThat(store.writeOldestChanges(0, Long.MAX_VALUE)).isEqualTo(1);
+    store.flushCache();
+
+    assertThat(writesBelow).containsExactly("put " + dns, "delete " + dns);
+    assertThat(store.get(dns)).isNull();
+  }
+
+  @Test
+  void writingAheadStopsAtItsDeadlineAndWritesNothingOnceItHasPassed() {
+    ConnectionCacheStore store = cache(100);
+    Inspector engine = inspector(store);
+    for (int client = 1; client <= 50; client++) {
+      engine.inspect(udpKey(client), udp(0, false));
+    }
+
+    assertThat(store.writeOldestChanges(0, System.nanoTime() - 1)).isZero();
+    assertThat(writesBelow).isEmpty();
+    assertThat(store.changedSlots()).isEqualTo(50);
+  }
+
+  @Test
+  void writingAheadWhileConnectionsKeepChangingWritesAWaitingChangeOnceAndTheStoreEndsWithTheLatest() {
+    ConnectionCacheStore store = cache(100);
+    Inspector engine = inspector(store);
+    for (int round = 0; round < 40; round++) { // 40 rounds of 10 changes each: the changed list compacts itself
+      for (int client = 1; client <= 10; client++) {
+        engine.inspect(udpKey(client), udp(round, round > 0));
+      }
+      store.writeOldestChanges(3, Long.MAX_VALUE);
+      assertThat(store.changedSlots()).isEqualTo(3);
+    }
+    store.flushCache();
+
+    // Each round writes 7: the 3 still waiting since the round before (changed again, written once),
+    // then this round's 4 oldest; the commit writes the last 3.
+    assertThat(writesBelow).hasSize(40 * 7 + 3);
+    for (int client = 1; client <= 10; client++) {
+      assertThat(below.get(Bytes.wrap(StateCodec.encode(udpKey(client)))))
+          .isEqualTo(StateCodec.encode(store.get(udpKey(client))));
+    }
+  }
+
+  @Test
   void aConnectionPushedOutIsPackedNotWrittenAndComesBackWithItsState() {
     ConnectionCacheStore store = cache(1, 1 << 20);
     Inspector engine = inspector(store);
