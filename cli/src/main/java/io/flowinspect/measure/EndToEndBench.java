@@ -125,8 +125,8 @@ public final class EndToEndBench {
         inspected = CatchUp.await(inspector::recordsProcessed, agent.publisher().recordsSent(),
             inspector::connectionsTracked, new StreamThreadCpu("bench-inspector"), RUN_TIMEOUT, inspector::failure);
         tracked = inspector.connectionsTracked();
-        log.accept(String.format("inspector: %.0f packets/s, %,d connections tracked",
-            inspected.perSecond() * packetsPerRecord(agent), inspected.peakGauge()));
+        log.accept(String.format("inspector: %.0f packets/s, %,d connections tracked, %,d written ahead while idle",
+            inspected.perSecond() * packetsPerRecord(agent), inspected.peakGauge(), inspector.connectionsWrittenAhead()));
       } finally {
         inspector.closeLeavingGroup();
       }
