@@ -13,8 +13,9 @@ public final class BenchReport {
     BenchOptions o = r.options();
     Machine m = r.machine();
     line(sb, "workload", o.workload().description());
-    line(sb, "run", String.format(Locale.ROOT, "%s, batching %s, %s, %d stream thread(s), %d partition(s)", r.date(),
-        o.batch() ? "on" : "off", o.guarantee(), o.threads(), o.partitions()));
+    line(sb, "run", String.format(Locale.ROOT, "%s, batching %s, %s, %d stream thread(s), %d partition(s), idle writes %s",
+        r.date(), o.batch() ? "on" : "off", o.guarantee(), o.threads(), o.partitions(),
+        o.settings().idleWrites() ? "on" : "off"));
     if (!o.streamsOverrides().isEmpty() || !o.agentOverrides().isEmpty()) {
       line(sb, "settings", "streams " + settings(o.streamsOverrides()) + "; agent " + settings(o.agentOverrides()));
     }
@@ -95,6 +96,7 @@ public final class BenchReport {
         .field("guarantee", o.guarantee())
         .field("threads", o.threads())
         .field("partitions", o.partitions())
+        .field("idle_writes", o.settings().idleWrites() ? "on" : "off")
         .field("streams_config", settings(o.streamsOverrides()))
         .field("agent_config", settings(o.agentOverrides()))
         .field("packets", r.packets())

@@ -233,6 +233,11 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     return changedCount;
   }
 
+  /** Entries in the list of changed slots, written or not (for tests: the list compacts itself). */
+  int listedChanges() {
+    return changed.size();
+  }
+
   /** Connections held packed (including removals not yet written). */
   int packed() {
     return packed.size();
@@ -342,8 +347,8 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
 
   /**
    * Writes the decoded connections changed longest ago, in batches, until at most {@code keep}
-   * changes wait for the next commit or {@code deadlineNanos} ({@link System#nanoTime()}) has
-   * passed; returns how many were written. Called while the stream thread would otherwise wait for
+   * decoded changes wait for the next commit or {@code deadlineNanos} ({@link System#nanoTime()})
+   * has passed; returns how many were written. Called while the stream thread would otherwise wait for
    * records ({@link IdleTime}), so that a commit finds little left to write: a commit that writes
    * every connection changed in the last five seconds stalls the thread (and every verdict behind
    * it) for as long as that takes. A connection written ahead and changed again is written again
@@ -352,7 +357,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   int writeOldestChanges(int keep, long deadlineNanos) {
     int written = 0;
     List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>(WRITE_AHEAD_BATCH);
-    while (changedCount > keep && writtenAheadUpTo < changed.size() && System.nanoTime() < deadlineNanos) {
+    while (changedCount > keep && writtenAheadUpTo < changed.size() && deadlineNanos - System.nanoTime() > 0) {
       while (batch.size() < WRITE_AHEAD_BATCH && changedCount > keep && writtenAheadUpTo < changed.size()) {
         Slot s = changed.get(writtenAheadUpTo++);
         if (!s.dirty) {

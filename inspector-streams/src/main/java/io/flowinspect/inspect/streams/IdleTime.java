@@ -12,10 +12,10 @@ import java.util.function.LongSupplier;
  * blocked in the consumer's poll, waiting for the broker. A saturated thread has gaps too, but it
  * spends them working (reading and deserializing the next fetch, committing), and it waits for a
  * core on these shared machines all the time, not in its gaps; neither is time to spare. Each tick
- * (the tasks' wall-clock punctuations, at least {@link #TICK_NANOS} apart) hands out half of the
- * idle time since the last one, split among the thread's tasks, and nothing at all when the thread
- * was idle less than half of the tick: a thread working through a backlog keeps every change for
- * its commit, where a connection changed many times is written once.
+ * (a round of the tasks' wall-clock punctuations, at least {@link #TICK_NANOS} apart) hands out
+ * half of the idle time since the last one, split equally among the thread's tasks, and nothing at
+ * all when the thread was idle less than half of the tick: a thread working through a backlog
+ * keeps every change for its commit, where a connection changed many times is written once.
  *
  * <p>One instance per stream thread ({@link #ofCurrentThread()}); not thread-safe, and needs none.
  */
@@ -23,6 +23,11 @@ final class IdleTime {
   /** Gaps shorter than this are the stream thread's own bookkeeping between records, never idle. */
   static final long MIN_GAP_NANOS = 200_000;
   static final long TICK_NANOS = 5_000_000;
+  /**
+   * Idle time counted per tick at most: a thread that waited for minutes (or was paused) should not
+   * then spend seconds writing when records come back.
+   */
+  static final long MAX_IDLE_PER_TICK_NANOS = 200_000_000;
 
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
   private static final ThreadLocal<IdleTime> OF_THREAD = ThreadLocal.withInitial(() ->
@@ -39,6 +44,8 @@ final class IdleTime {
   private long lastEndCpu;
   private long idleSinceTick;
   private long lastTick;
+  /** Starts at 0 with nothing to hand out: a task's first call only joins it. */
+  private long tick;
   private long perTaskAllowance;
 
   IdleTime(LongSupplier wallNanos, LongSupplier cpuNanos) {
@@ -51,6 +58,10 @@ final class IdleTime {
   }
 
   void taskStarted() {
+    if (tasks == 0) { // the thread's first task, or the first after a time without any
+      idleSinceTick = 0;
+      lastEndWall = 0;
+    }
     tasks++;
   }
 
@@ -84,22 +95,38 @@ final class IdleTime {
   }
 
   /**
-   * How many nanoseconds the calling task may spend now; its share of the idle time since the last
-   * tick (the first task punctuated after {@link #TICK_NANOS} starts a new one). The wait still
-   * going on counts too: after a burst the thread may get no record for a while, and its changes
-   * should not wait for one.
+   * One task's place in the ticks: the tick it last drew its share from. A new tick starts when a
+   * task that has had its share of the current one asks again (at least {@link #TICK_NANOS} later),
+   * so that every task gets its share of each tick, however long the ones before it spent writing.
    */
-  long allowanceForOneTask() {
+  static final class Share {
+    private long tick = -1;
+  }
+
+  /**
+   * How many nanoseconds the task holding {@code share} may spend now: its share of the idle time
+   * of the current tick, or 0 if it had it already. The wait still going on counts too: after a
+   * burst the thread may get no record for a while, and its changes should not wait for one.
+   */
+  long allowance(Share share) {
     long now = wallNanos.getAsLong();
-    if (lastTick == 0 || now - lastTick >= TICK_NANOS) {
+    if (lastTick == 0) {
+      lastTick = now; // the first tick starts with the first call
+    }
+    if (share.tick == tick) {
+      if (now - lastTick < TICK_NANOS) {
+        return 0;
+      }
       closeGap(now);
       workEnds();
-      long elapsed = lastTick == 0 ? TICK_NANOS : now - lastTick;
+      long elapsed = now - lastTick;
       long idle = Math.min(idleSinceTick, elapsed);
-      perTaskAllowance = idle < elapsed / 2 ? 0 : idle / 2 / Math.max(1, tasks);
+      perTaskAllowance = idle < elapsed / 2 ? 0 : Math.min(idle, MAX_IDLE_PER_TICK_NANOS) / 2 / Math.max(1, tasks);
       idleSinceTick = 0;
       lastTick = now;
+      tick++;
     }
+    share.tick = tick;
     return perTaskAllowance;
   }
 

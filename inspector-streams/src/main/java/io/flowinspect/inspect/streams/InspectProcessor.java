@@ -40,6 +40,7 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
   private InspectorMetrics metrics;
   /** This stream thread's idle time, while idle writes are on; else null. */
   private IdleTime idle;
+  private final IdleTime.Share idleShare = new IdleTime.Share();
   /** Changes a commit may still find after idle writes: ~2 ms of writing. */
   static final int KEPT_FOR_COMMIT = 256;
   static final Duration IDLE_WRITES_EVERY = Duration.ofMillis(10);
@@ -72,7 +73,7 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
 
   /** Wall-clock punctuator: spends this task's share of the thread's idle time writing changes. */
   private void writeAheadWhileIdle() {
-    long allowance = idle.allowanceForOneTask();
+    long allowance = idle.allowance(idleShare);
     if (allowance > 0) {
       metrics.writtenAhead(connections.writeOldestChanges(KEPT_FOR_COMMIT, idle.nowNanos() + allowance));
       idle.workEnds(); // that was work, not idle time

@@ -34,7 +34,10 @@ public final class InspectorRunner extends StreamsApp {
     return (long) connections.value();
   }
 
-  /** Changed connections written while a stream thread waited for records, ahead of a commit, since start. */
+  /**
+   * Changed connections written while a stream thread waited for records, ahead of a commit, by the
+   * tasks this instance runs now (a task's count starts again when it moves).
+   */
   public long connectionsWrittenAhead() {
     return (long) writtenAhead.value();
   }

@@ -168,7 +168,7 @@ class ConnectionCacheStoreTest {
       engine.inspect(udpKey(client), udp(0, false));
     }
 
-    int written = store.writeOldestChanges(100, Long.MAX_VALUE);
+    int written = store.writeOldestChanges(100, farFuture());
 
     assertThat(written).isEqualTo(400);
     assertThat(store.changedSlots()).isEqualTo(100);
@@ -188,7 +188,7 @@ class ConnectionCacheStoreTest {
     Inspector engine = inspector(store);
     FlowKey dns = udpKey(1);
     engine.inspect(dns, udp(0, false));
-    assertThat(store.writeOldestChanges(0, Long.MAX_VALUE)).isEqualTo(1);
+    assertThat(store.writeOldestChanges(0, farFuture())).isEqualTo(1);
 
     engine.inspect(dns, udp(1, true)); // the reply: the connection changes state
     store.flushCache();
@@ -207,11 +207,30 @@ class ConnectionCacheStoreTest {
     store.flushCache();
     engine.advanceTo(T0 + 31 * SECOND, Integer.MAX_VALUE); // UDP unreplied times out after 30 s
 
-    assertThat(store.writeOldestChanges(0, Long.MAX_VALUE)).isEqualTo(1);
+    assertThat(store.writeOldestChanges(0, farFuture())).isEqualTo(1);
     store.flushCache();
 
     assertThat(writesBelow).containsExactly("put " + dns, "delete " + dns);
+    assertThat(store.cached()).as("nothing left to remember of it").isZero();
     assertThat(store.get(dns)).isNull();
+  }
+
+  @Test
+  void writingAheadLeavesPackedChangesToTheCommitWhichWritesEveryConnectionOnce() {
+    ConnectionCacheStore store = cache(10, 1 << 20);
+    Inspector engine = inspector(store);
+    for (int client = 1; client <= 50; client++) {
+      engine.inspect(udpKey(client), udp(0, false));
+    }
+    assertThat(store.packed()).isEqualTo(40);
+
+    assertThat(store.writeOldestChanges(0, farFuture())).as("the ten decoded ones").isEqualTo(10);
+    store.flushCache();
+
+    assertThat(writesBelow).hasSize(50).doesNotHaveDuplicates();
+    for (int client = 1; client <= 50; client++) {
+      assertThat(below.get(Bytes.wrap(StateCodec.encode(udpKey(client))))).as("client %d", client).isNotNull();
+    }
   }
 
   @Test
@@ -231,18 +250,20 @@ class ConnectionCacheStoreTest {
   void writingAheadWhileConnectionsKeepChangingWritesAWaitingChangeOnceAndTheStoreEndsWithTheLatest() {
     ConnectionCacheStore store = cache(100);
     Inspector engine = inspector(store);
-    for (int round = 0; round < 40; round++) { // 40 rounds of 10 changes each: the changed list compacts itself
+    int rounds = 200; // each lists 7 connections again: enough for the list of changed ones to compact itself
+    for (int round = 0; round < rounds; round++) {
       for (int client = 1; client <= 10; client++) {
         engine.inspect(udpKey(client), udp(round, round > 0));
       }
-      store.writeOldestChanges(3, Long.MAX_VALUE);
+      store.writeOldestChanges(3, farFuture());
       assertThat(store.changedSlots()).isEqualTo(3);
     }
+    assertThat(store.listedChanges()).as("compacted on the way").isLessThan(rounds * 7);
     store.flushCache();
 
     // Each round writes 7: the 3 still waiting since the round before (changed again, written once),
     // then this round's 4 oldest; the commit writes the last 3.
-    assertThat(writesBelow).hasSize(40 * 7 + 3);
+    assertThat(writesBelow).hasSize(rounds * 7 + 3);
     for (int client = 1; client <= 10; client++) {
       assertThat(below.get(Bytes.wrap(StateCodec.encode(udpKey(client)))))
           .isEqualTo(StateCodec.encode(store.get(udpKey(client))));
@@ -554,6 +575,10 @@ class ConnectionCacheStoreTest {
     return t.driver.metrics().entrySet().stream()
         .filter(e -> e.getKey().name().equals(InspectorMetrics.STORE_READS_TOTAL))
         .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue()).sum();
+  }
+
+  private static long farFuture() {
+    return System.nanoTime() + 3_600_000_000_000L;
   }
 
   private static FlowKey udpKey(int client) {
