@@ -13,9 +13,9 @@ public final class BenchReport {
     BenchOptions o = r.options();
     Machine m = r.machine();
     line(sb, "workload", o.workload().description());
-    line(sb, "run", String.format(Locale.ROOT, "%s, batching %s, %s, %d stream thread(s), %d partition(s), idle writes %s",
-        r.date(), o.batch() ? "on" : "off", o.guarantee(), o.threads(), o.partitions(),
-        o.settings().idleWrites() ? "on" : "off"));
+    line(sb, "run", String.format(Locale.ROOT,
+        "%s, batching %s, %s, %d stream thread(s), %d partition(s), idle writes %s", r.date(),
+        o.batch() ? "on" : "off", o.guarantee(), o.threads(), o.partitions(), o.settings().idleWrites() ? "on" : "off"));
     if (!o.streamsOverrides().isEmpty() || !o.agentOverrides().isEmpty()) {
       line(sb, "settings", "streams " + settings(o.streamsOverrides()) + "; agent " + settings(o.agentOverrides()));
     }

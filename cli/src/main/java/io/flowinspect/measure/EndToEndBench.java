@@ -126,7 +126,8 @@ public final class EndToEndBench {
             inspector::connectionsTracked, new StreamThreadCpu("bench-inspector"), RUN_TIMEOUT, inspector::failure);
         tracked = inspector.connectionsTracked();
         log.accept(String.format("inspector: %.0f packets/s, %,d connections tracked, %,d written ahead while idle",
-            inspected.perSecond() * packetsPerRecord(agent), inspected.peakGauge(), inspector.connectionsWrittenAhead()));
+            inspected.perSecond() * packetsPerRecord(agent), inspected.peakGauge(),
+            inspector.connectionsWrittenAhead()));
       } finally {
         inspector.closeLeavingGroup();
       }

@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.serialization.Serdes;
@@ -71,9 +70,9 @@ class IdleWritesTest {
             publisher.publish(key(n), udp(T0 + n * 1_000L));
           }
         }
-        await(() -> inspector.connectionsTracked() == CONNECTIONS, "every connection tracked");
+        Await.until(() -> inspector.connectionsTracked() == CONNECTIONS, "every connection tracked");
         if (settings.idleWrites()) {
-          await(() -> inspector.connectionsWrittenAhead() >= CONNECTIONS - KEPT_FOR_COMMIT, "written ahead");
+          Await.until(() -> inspector.connectionsWrittenAhead() >= CONNECTIONS - KEPT_FOR_COMMIT, "written ahead");
         }
         Thread.sleep(2_000); // idle: anything more that would be written ahead is, by now
         int changelog = TopicReader.readAll(bootstrap, app + "-connections-changelog",
@@ -91,15 +90,6 @@ class IdleWritesTest {
     }
   }
 
-  private static void await(Supplier<Boolean> condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.get()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 60 s: " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
 
   /** Client 10.1.x.y, the lower address, to one DNS server. */
   private static FlowKey key(int n) {

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.StreamsConfig;
@@ -63,17 +62,18 @@ class RestartElsewhereTest {
             }
           }
         }
-        await(() -> inspector.connectionsTracked() == CONNECTIONS, "the first instance tracks every connection");
+        Await.until(() -> inspector.connectionsTracked() == CONNECTIONS,
+            "the first instance tracks every connection");
       } // closed cleanly: its last commit wrote every connection to the changelog
       Trees.delete(first); // and its disk is gone
 
       try (InspectorRunner inspector = new InspectorRunner(settings, properties(bootstrap, topics, second))
           .start(Duration.ofSeconds(60))) {
-        await(() -> inspector.connectionsTracked() == CONNECTIONS, "the restored instance counts them");
+        Await.until(() -> inspector.connectionsTracked() == CONNECTIONS, "the restored instance counts them");
         try (PacketPublisher publisher = publisher(bootstrap, topics)) {
           publisher.heartbeat(T0 + 6 * 86_400 * SECOND); // past every timeout, ESTABLISHED's 5 days included
         }
-        await(() -> inspector.connectionsTracked() == 0, "every restored connection expires");
+        Await.until(() -> inspector.connectionsTracked() == 0, "every restored connection expires");
       }
       List<ConsumerRecord<FlowKey, FlowRecord>> flows = TopicReader.readAll(bootstrap, topics.flows().name(),
           topics.flows().keySerde().deserializer(), topics.flows().valueSerde().deserializer());
@@ -102,15 +102,6 @@ class RestartElsewhereTest {
     return PacketPublisher.connect(bootstrap, topics, PublisherOptions.defaults("restart-test"), new Properties());
   }
 
-  private static void await(Supplier<Boolean> condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (!condition.get()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 60 s: " + what);
-      }
-      Thread.sleep(50);
-    }
-  }
 
   /** Clients 10.0.0.n, the lower address, to one server. */
   private static FlowKey key(int n) {

@@ -10,10 +10,11 @@ import org.apache.kafka.streams.StreamsMetrics;
 /**
  * The inspector's own metrics, next to Kafka Streams' in {@code KafkaStreams#metrics()} and JMX,
  * in group {@value #GROUP} with a {@code task-id} tag: {@code connections} (tracked now),
- * {@code packets-total} (inspected so far) and {@code expiry-longest-ms} (the longest expiry
+ * {@code packets-total} (inspected so far), {@code expiry-longest-ms} (the longest expiry
  * punctuation since the task started, wall-clock time: what a flood of timeouts costs in stalled
  * processing), {@code connection-store-reads-total} and {@code connections-written-ahead-total}
- * (changed connections written while the thread waited for records, ahead of a commit). Operators watch the first against the configured maximum; the benchmark reads all.
+ * (changed connections written while the thread waited for records, ahead of a commit).
+ * Operators watch the first against the configured maximum; the benchmark reads all.
  */
 final class InspectorMetrics implements AutoCloseable {
   static final String GROUP = "flowinspect-inspector-metrics";
