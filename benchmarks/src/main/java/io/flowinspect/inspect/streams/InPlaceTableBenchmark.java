@@ -1,0 +1,110 @@
+package io.flowinspect.inspect.streams;
+
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * A design probe for issue 5, not product code: what one packet of the held workload costs when
+ * connection state sits in fixed-layout records updated in place, the design docs/DESIGN.md ("What
+ * 10 M at 70 % of 10 k would take") says the target needs, against {@link
+ * PackedConnectionsBenchmark}'s take, decode, encode and put back.
+ *
+ * <p>The table is one {@code long[]} of 64-byte records (one cache line each), open addressing
+ * with linear probing at a load of at most 3/4: two longs of IPv4 key, then the state the engine
+ * touches on an established connection's data packet (packet and byte counters each way, the last
+ * packet's time, and each side's end, maximum end and maximum window, as conntrack's
+ * {@code tcp_in_window} keeps them). One operation is one packet on a connection chosen at random:
+ * find its record and update it the way an in-window segment does. The key is computed from the
+ * connection's number, so the harness adds no memory access of its own. Nanoseconds per packet.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx3g"})
+@State(Scope.Benchmark)
+public class InPlaceTableBenchmark {
+  /** Longs per record: key (2), counters (2), last seen (1), the two sides' windows (3). */
+  private static final int RECORD = 8;
+
+  @Param({"10000", "1000000", "10000000"})
+  public int connections;
+
+  private long[] table;
+  private int mask;
+  private final SplittableRandom random = new SplittableRandom(1);
+  private long now;
+
+  @Setup
+  public void fill() {
+    int slots = Integer.highestOneBit(Math.max(16, connections * 4 / 3)) << 1;
+    table = new long[slots * RECORD];
+    mask = slots - 1;
+    for (int i = 0; i < connections; i++) {
+      int at = find(addresses(i), ports(i));
+      table[at] = addresses(i);
+      table[at + 1] = ports(i);
+      table[at + 5] = 1000L << 32 | 1000; // both sides' end: seq 1000
+      table[at + 6] = 66_000L << 32 | 66_000; // both sides' maximum end
+      table[at + 7] = 65_535L << 32 | 65_535; // both sides' maximum window
+    }
+  }
+
+  /** Client 10.x.y.z and its server, both addresses in one long. */
+  private static long addresses(int i) {
+    return (0x0A00_0000L | i) << 32 | 0xC633_6407L;
+  }
+
+  /** Ports, protocol (TCP) and zone. */
+  private static long ports(int i) {
+    return (long) (1024 + i % 60_000) << 32 | 443L << 16 | 6;
+  }
+
+  /** The record of a key, or the empty one where it would go. */
+  private int find(long addresses, long ports) {
+    long h = (addresses * 0x9E3779B97F4A7C15L) ^ (ports * 0xC2B2AE3D27D4EB4FL);
+    int slot = (int) (h ^ (h >>> 29)) & mask;
+    while (true) {
+      int at = slot * RECORD;
+      long a = table[at];
+      if (a == addresses && table[at + 1] == ports || a == 0) {
+        return at;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  @Benchmark
+  public long packet() {
+    int i = random.nextInt(connections);
+    boolean fromClient = (i & 1) == 0;
+    int length = 100 + (i & 511);
+    int at = find(addresses(i), ports(i));
+    now += 1_000;
+    // counters: packets in the low 20 bits of each half would be the real layout; here one long per direction
+    table[at + (fromClient ? 2 : 3)] += 1L << 40 | length;
+    table[at + 4] = now;
+    // an in-window segment: the sender's end moves on, the receiver's maximum end follows its window
+    long ends = table[at + 5];
+    long maxEnds = table[at + 6];
+    long windows = table[at + 7];
+    int shift = fromClient ? 32 : 0;
+    int end = (int) (ends >>> shift) + length;
+    int window = (int) (windows >>> (32 - shift));
+    int maxEnd = Math.max((int) (maxEnds >>> (32 - shift)), end + window);
+    table[at + 5] = ends & ~(0xFFFF_FFFFL << shift) | (end & 0xFFFF_FFFFL) << shift;
+    table[at + 6] = maxEnds & ~(0xFFFF_FFFFL << (32 - shift)) | (maxEnd & 0xFFFF_FFFFL) << (32 - shift);
+    return table[at + 2];
+  }
+}
