@@ -34,38 +34,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class ConnectionCacheStore extends HoldingStore implements ConnectionTable {
 
-  /** One key's cached state. {@code conn == null} with {@code dirty}: removed, not yet deleted below. */
-  private static final class Slot {
-    final FlowKey key;
-    Conn conn;
-    boolean dirty;
-    /** The store below may hold a value for this key (so a removal must be written). */
-    boolean stored;
-
-    Slot(FlowKey key, Conn conn, boolean stored) {
-      this.key = key;
-      this.conn = conn;
-      this.stored = stored;
-    }
-  }
-
   /** Changes written ahead per RocksDB write batch, so that a deadline is checked every few dozen writes. */
   private static final int WRITE_AHEAD_BATCH = 64;
 
   private final int capacity;
-  private final LinkedHashMap<FlowKey, Slot> slots;
+  private final LinkedHashMap<FlowKey, CacheSlot> slots;
   /** Where connections pushed out of {@link #slots} go, as bytes, before the store below. */
   private final PackedConnections packed;
-  /**
-   * Every slot that turned changed since the last commit, in that order, so that a commit visits
-   * the changed connections only: walking all of a full cache to find them cost a commit more
-   * than encoding them did (JFR, exactly-once run, where commits come every 100 ms). A slot written
-   * early (pushed out) or dropped stays listed, clean, and is skipped; the list is compacted when
-   * such slots make up most of it, so it stays within twice the cache's size between commits.
-   */
-  private final ArrayList<Slot> changed = new ArrayList<>();
-  /** Slots that are changed and not yet written: all of them in {@link #slots}, listed in {@link #changed}. */
-  private int changedCount;
+  /** The slots changed since the last commit; every one of them is in {@link #slots}. */
+  private final ChangedSlots changed = new ChangedSlots();
   /**
    * Whether every connection in the store below is also in memory ({@link #slots} or
    * {@link #packed}): then a key missing there belongs to a new connection, and no store read is
@@ -82,18 +59,13 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
    * Cleared whenever that slot leaves the map.
    */
   private FlowKey lastKey;
-  private Slot lastSlot;
+  private CacheSlot lastSlot;
   /**
    * The key of the last lookup that found its connection nowhere, memory holding every
    * connection: the put of a new connection that follows needs no second look into packed memory
    * (an encoding and a probe). Used once; cleared when anything is forgotten.
    */
   private FlowKey absentKey;
-  /**
-   * Where in {@link #changed} the oldest change not yet written ahead may be: everything before it
-   * was written or dropped since the last commit. Back to 0 whenever the list is compacted or cleared.
-   */
-  private int writtenAheadUpTo;
 
   ConnectionCacheStore(KeyValueStore<Bytes, byte[]> encoded, int capacity, long packedBytes) {
     super(encoded);
@@ -110,23 +82,23 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   @Override
   public Conn get(FlowKey key) {
     boolean everyConnectionIsHere = complete(); // first, as it may fill the cache
-    Slot s = slots.get(key);
+    CacheSlot s = slots.get(key);
     if (s == null) {
       // Packed memory is empty while the decoded cache holds every connection: then a new
       // connection's key need not even be encoded.
       byte[] encodedKey = packed.size() == 0 ? null : StateCodec.encode(key);
       PackedConnections.Taken t = encodedKey == null ? null : packed.take(encodedKey);
       if (t != null) {
-        s = new Slot(key, t.value() == null ? null : StateCodec.decodeConn(t.value()), t.stored());
+        s = new CacheSlot(key, t.value() == null ? null : StateCodec.decodeConn(t.value()), t.stored());
         if (t.changed()) {
-          markChanged(s);
+          changed.mark(s);
         }
       } else if (!everyConnectionIsHere) {
         readsBelow++;
         byte[] v = wrapped().get(Bytes.wrap(encodedKey != null ? encodedKey : StateCodec.encode(key)));
         // A miss is remembered too: a new connection is looked up, then put, then (if short) removed,
         // and a connection that never reached the store below needs no tombstone there.
-        s = new Slot(key, v == null ? null : StateCodec.decodeConn(v), v != null);
+        s = new CacheSlot(key, v == null ? null : StateCodec.decodeConn(v), v != null);
       }
       if (s != null) {
         slots.put(key, s);
@@ -142,15 +114,15 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   @Override
   public void put(FlowKey key, Conn conn) {
     boolean everyConnectionIsHere = complete(); // first, as it may fill the cache
-    Slot s = slot(key);
+    CacheSlot s = slot(key);
     if (s != null) {
       s.conn = conn;
-      markChanged(s);
+      changed.mark(s);
       return;
     }
     // New, or pushed out since its lookup: then it is packed, or perhaps below.
-    s = new Slot(key, conn, mayBeBelow(key, everyConnectionIsHere));
-    markChanged(s); // before anything is pushed out below: a changed connection is written, never dropped
+    s = new CacheSlot(key, conn, mayBeBelow(key, everyConnectionIsHere));
+    changed.mark(s); // before anything is pushed out below: a changed connection is written, never dropped
     slots.put(key, s);
     evictBeyondCapacity();
   }
@@ -158,25 +130,25 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   @Override
   public void remove(FlowKey key) {
     boolean everyConnectionIsHere = complete(); // first, as it may fill the cache
-    Slot s = slot(key);
+    CacheSlot s = slot(key);
     if (s == null && !mayBeBelow(key, everyConnectionIsHere)) {
       return; // nothing below to delete
     }
     if (s != null && !s.stored) {
       slots.remove(key); // born and gone between two writes (or a remembered miss): nothing below
       if (s.dirty) {
-        markClean(s); // its place in the list of changed slots is skipped
+        changed.clean(s); // its place in the list of changed slots is skipped
       }
       forgetLast(s);
       return;
     }
     if (s != null) {
       s.conn = null;
-      markChanged(s);
+      changed.mark(s);
       return;
     }
-    s = new Slot(key, null, true);
-    markChanged(s); // before anything is pushed out below: the delete is written, never dropped
+    s = new CacheSlot(key, null, true);
+    changed.mark(s); // before anything is pushed out below: the delete is written, never dropped
     slots.put(key, s);
     evictBeyondCapacity();
   }
@@ -194,29 +166,11 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     return t != null ? t.stored() : !everyConnectionIsHere;
   }
 
-  private void markChanged(Slot s) {
-    if (s.dirty) {
-      return;
-    }
-    s.dirty = true;
-    changedCount++;
-    if (changed.size() >= 2 * changedCount + 1024) {
-      writtenAheadUpTo = 0;
-      changed.removeIf(c -> !c.dirty); // mostly slots pushed out (and written) since the last commit
-    }
-    changed.add(s);
-  }
-
-  private void markClean(Slot s) {
-    s.dirty = false;
-    changedCount--;
-  }
-
-  private Slot slot(FlowKey key) {
+  private CacheSlot slot(FlowKey key) {
     return key == lastKey ? lastSlot : slots.get(key);
   }
 
-  private void forgetLast(Slot leaving) {
+  private void forgetLast(CacheSlot leaving) {
     if (leaving == lastSlot) {
       lastKey = null;
       lastSlot = null;
@@ -230,12 +184,12 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
 
   /** Decoded connections changed since the last commit and not yet written (for tests). */
   int changedSlots() {
-    return changedCount;
+    return changed.count();
   }
 
   /** Entries in the list of changed slots, written or not (for tests: the list compacts itself). */
   int listedChanges() {
-    return changed.size();
+    return changed.listed();
   }
 
   /** Connections held packed (including removals not yet written). */
@@ -264,7 +218,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
    * written, since that commit wrote every change).
    */
   void load(BiConsumer<FlowKey, Conn> visitor) {
-    if (changedCount > 0 || packed.changed() > 0) {
+    if (changed.count() > 0 || packed.changed() > 0) {
       throw new IllegalStateException("changes not yet written: a task starts only after a commit");
     }
     forgetHeld();
@@ -293,7 +247,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
           continue;
         }
         if (slots.size() < capacity) {
-          slots.putIfAbsent(key, new Slot(key, conn, true));
+          slots.putIfAbsent(key, new CacheSlot(key, conn, true));
         } else if (!packed.add(e.key.get(), e.value, PackedConnections.STORED, this::writeBelow)
             || packed.storedEntryLeft()) {
           fits = false; // what was read stays, as a warm start
@@ -311,8 +265,6 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     slots.clear();
     packed.clear();
     changed.clear();
-    changedCount = 0;
-    writtenAheadUpTo = 0;
     complete = null;
     lastKey = null;
     lastSlot = null;
@@ -322,23 +274,8 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   /** Writes every changed connection below in one batch (one RocksDB write batch, then the changelog). */
   @Override
   void writeHeld() {
-    List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>(changed.size());
-    for (Slot s : changed) {
-      if (!s.dirty) {
-        continue; // written when it was pushed out, or dropped unwritten
-      }
-      KeyValue<Bytes, byte[]> change = written(s);
-      if (change != null) {
-        batch.add(change);
-      }
-      if (s.conn == null) {
-        slots.remove(s.key);
-        forgetLast(s);
-      }
-    }
-    changed.clear();
-    changedCount = 0;
-    writtenAheadUpTo = 0;
+    List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>(changed.count() + packed.changed());
+    changed.writeAll(s -> writeInto(batch, s));
     packed.drainChanged((key, value) -> batch.add(KeyValue.pair(Bytes.wrap(key), value)));
     if (!batch.isEmpty()) {
       wrapped().putAll(batch);
@@ -357,20 +294,15 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   int writeOldestChanges(int keep, long deadlineNanos) {
     int written = 0;
     List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>(WRITE_AHEAD_BATCH);
-    while (changedCount > keep && writtenAheadUpTo < changed.size() && deadlineNanos - System.nanoTime() > 0) {
-      while (batch.size() < WRITE_AHEAD_BATCH && changedCount > keep && writtenAheadUpTo < changed.size()) {
-        Slot s = changed.get(writtenAheadUpTo++);
-        if (!s.dirty) {
-          continue; // written when it was pushed out, or dropped unwritten
+    boolean more = true;
+    while (more && changed.count() > keep && deadlineNanos - System.nanoTime() > 0) {
+      while (batch.size() < WRITE_AHEAD_BATCH && changed.count() > keep) {
+        CacheSlot s = changed.nextToWriteAhead();
+        if (s == null) {
+          more = false;
+          break;
         }
-        KeyValue<Bytes, byte[]> change = written(s);
-        if (change != null) {
-          batch.add(change);
-        }
-        if (s.conn == null) { // a removal, now written: nothing left to remember
-          slots.remove(s.key);
-          forgetLast(s);
-        }
+        writeInto(batch, s);
       }
       if (!batch.isEmpty()) {
         wrapped().putAll(batch);
@@ -381,14 +313,26 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     return written;
   }
 
+  /** Adds a changed slot's write to {@code batch}, if it needs one; a removal, once written, leaves the cache. */
+  private void writeInto(List<KeyValue<Bytes, byte[]>> batch, CacheSlot s) {
+    KeyValue<Bytes, byte[]> change = written(s);
+    if (change != null) {
+      batch.add(change);
+    }
+    if (s.conn == null) {
+      slots.remove(s.key);
+      forgetLast(s);
+    }
+  }
+
   /**
    * Moves the least recently used slots out: packed, changed or not, if they fit; otherwise (too
    * large, or no packed memory) a changed one is written below at once.
    */
   private void evictBeyondCapacity() {
     while (slots.size() > capacity) {
-      Iterator<Map.Entry<FlowKey, Slot>> it = slots.entrySet().iterator();
-      Slot s = it.next().getValue();
+      Iterator<Map.Entry<FlowKey, CacheSlot>> it = slots.entrySet().iterator();
+      CacheSlot s = it.next().getValue();
       it.remove();
       forgetLast(s);
       if (s.conn != null || s.stored) { // else a remembered miss, or a removal of nothing below: forgotten
@@ -397,7 +341,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
         int flags = (s.dirty ? PackedConnections.CHANGED : 0) | (s.stored ? PackedConnections.STORED : 0);
         if (packed.add(key, value, flags, this::writeBelow)) {
           if (s.dirty) {
-            markClean(s); // its change travels with the packed entry
+            changed.clean(s); // its change travels with the packed entry
           }
         } else {
           KeyValue<Bytes, byte[]> change = s.dirty ? written(s) : null;
@@ -409,7 +353,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
           }
         }
       } else if (s.dirty) {
-        markClean(s);
+        changed.clean(s);
       }
       if (packed.storedEntryLeft()) {
         complete = false;
@@ -423,8 +367,8 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   }
 
   /** The write that brings the store below up to a changed slot (null if none is needed); the slot is clean after. */
-  private KeyValue<Bytes, byte[]> written(Slot s) {
-    markClean(s);
+  private KeyValue<Bytes, byte[]> written(CacheSlot s) {
+    changed.clean(s);
     if (s.conn != null) {
       s.stored = true;
       return KeyValue.pair(Bytes.wrap(StateCodec.encode(s.key)), StateCodec.encode(s.conn));
