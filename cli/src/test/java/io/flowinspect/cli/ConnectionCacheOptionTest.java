@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flowinspect.inspect.streams.InspectorSettings;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 
 class ConnectionCacheOptionTest {
 
@@ -45,5 +47,24 @@ class ConnectionCacheOptionTest {
 
     assertThatThrownBy(() -> o.applyTo(InspectorSettings.defaults())).isInstanceOf(UserError.class)
         .hasMessageContaining("16g");
+  }
+
+  /** A command that only carries the option, parsed the way the real commands parse it. */
+  static final class Carrier {
+    @Mixin
+    ConnectionCacheOption cache = new ConnectionCacheOption();
+  }
+
+  private static InspectorSettings parsed(String... args) {
+    Carrier c = new Carrier();
+    new CommandLine(c).parseArgs(args);
+    return c.cache.applyTo(InspectorSettings.defaults());
+  }
+
+  @Test
+  void idleWritesAreOnUnlessTurnedOff() {
+    assertThat(parsed().idleWrites()).isTrue();
+    assertThat(parsed("--idle-writes").idleWrites()).isTrue();
+    assertThat(parsed("--no-idle-writes").idleWrites()).isFalse();
   }
 }
