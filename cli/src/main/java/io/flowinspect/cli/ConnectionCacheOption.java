@@ -22,8 +22,8 @@ final class ConnectionCacheOption {
 
   @Option(names = "--idle-writes", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Write changed connections while a stream thread waits for records, so that a commit "
-          + "finds at most 256 decoded ones to write and stalls verdicts for milliseconds, not a tenth of a "
-          + "second; a thread working through a backlog leaves them to the commit, and changes held packed "
+          + "finds at most " + InspectorSettings.IDLE_WRITES_KEEP_FOR_COMMIT + " decoded ones to write and "
+          + "stalls verdicts for milliseconds, not a tenth of a second; a thread working through a backlog leaves them to the commit, and changes held packed "
           + "always wait for it. --no-idle-writes leaves every change to the commit. Default: on.")
   boolean idleWrites = true;
 

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class IdleWritesTest {
   private static final long T0 = 1_700_000_000_000_000_000L;
   private static final int CONNECTIONS = 1_000;
-  private static final int KEPT_FOR_COMMIT = 256;
+  private static final int KEPT_FOR_COMMIT = InspectorSettings.IDLE_WRITES_KEEP_FOR_COMMIT;
 
   @Test
   void anIdleInspectorWritesItsChangedConnectionsAheadOfTheCommitButForTheLastFew() throws Exception {

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey, InspectBatch, Object, Object> {
   private static final Logger LOG = LoggerFactory.getLogger(InspectProcessor.class);
+  private static final Duration IDLE_WRITES_EVERY = Duration.ofMillis(10);
   private final InspectorSettings settings;
   private ProcessorContext<Object, Object> context;
   private Inspector inspector;
@@ -41,9 +42,6 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
   /** This stream thread's idle time, while idle writes are on; else null. */
   private IdleTime idle;
   private final IdleTime.Share idleShare = new IdleTime.Share();
-  /** Changes a commit may still find after idle writes: ~2 ms of writing. */
-  static final int KEPT_FOR_COMMIT = 256;
-  static final Duration IDLE_WRITES_EVERY = Duration.ofMillis(10);
 
   InspectProcessor(InspectorSettings settings) {
     this.settings = settings;
@@ -75,7 +73,8 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
   private void writeAheadWhileIdle() {
     long allowance = idle.allowance(idleShare);
     if (allowance > 0) {
-      metrics.writtenAhead(connections.writeOldestChanges(KEPT_FOR_COMMIT, idle.nowNanos() + allowance));
+      metrics.writtenAhead(connections.writeOldestChanges(InspectorSettings.IDLE_WRITES_KEEP_FOR_COMMIT,
+          idle.nowNanos() + allowance));
       idle.workEnds(); // that was work, not idle time
     }
   }

@@ -18,6 +18,8 @@ public record InspectorSettings(Topics topics, TrackerConfig tracker, RuleSet ru
   public static final int DEFAULT_CONNECTION_CACHE = 50_000;
   /** 64 MiB of heap per task: about 550,000 connections packed (~110 bytes each with the index). */
   public static final long DEFAULT_CONNECTION_MEMORY = 64L << 20;
+  /** Decoded changes a task leaves for the commit when it writes ahead while idle: ~2 ms of writing. */
+  public static final int IDLE_WRITES_KEEP_FOR_COMMIT = 256;
 
   public InspectorSettings {
     if (expiryInterval.isNegative() || expiryInterval.isZero()) {
