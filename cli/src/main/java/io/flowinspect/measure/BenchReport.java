@@ -36,6 +36,8 @@ public final class BenchReport {
       row(sb, "  per CPU second", "%,.0f packets per second of stream-thread CPU time",
           r.cpu().inspectorPacketsPerCpuSecond());
     }
+    row(sb, "  until committed", "%,.0f packets/s, timed until the closing commit had written every change",
+        r.inspectorPpsCommitted());
     row(sb, "  connections", "%,d tracked at most", r.concurrentFlows());
     row(sb, "  peak heap", "%,.0f MiB (sampled, whole JVM)", r.peakHeapBytes() / (double) (1 << 20));
     row(sb, "  RocksDB", "%,.1f MiB on disk%s", r.rocksDbBytes() / (double) (1 << 20), perConnection(r));
@@ -107,6 +109,7 @@ public final class BenchReport {
         .field("inspector_rps", r.inspectorRps())
         .field("inspector_pps_per_thread", r.inspectorPpsPerThread())
         .field("inspector_pps_per_cpu", r.cpu().inspectorPacketsPerCpuSecond())
+        .field("inspector_pps_committed", r.inspectorPpsCommitted())
         .field("concurrent_flows", r.concurrentFlows())
         .field("peak_heap_bytes", r.peakHeapBytes())
         .field("rocksdb_bytes", r.rocksDbBytes())

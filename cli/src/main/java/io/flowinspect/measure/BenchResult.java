@@ -4,7 +4,8 @@ import java.util.OptionalDouble;
 
 /**
  * Every figure one benchmark run measured. Rates are per second of wall-clock time; "per thread"
- * divides the instance's rate by its stream threads.
+ * divides the instance's rate by its stream threads. {@code inspectorPpsCommitted} times the
+ * inspector until its closing commit has written every change (see {@link EndToEndBench}).
  */
 public record BenchResult(
     String date,
@@ -18,6 +19,7 @@ public record BenchResult(
     double inspectorPps,
     double inspectorRps,
     double inspectorStartSeconds,
+    double inspectorPpsCommitted,
     long concurrentFlows,
     long peakHeapBytes,
     long rocksDbBytes,

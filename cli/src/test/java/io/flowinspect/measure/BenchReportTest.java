@@ -31,7 +31,7 @@ class BenchReportTest {
   private static BenchResult full() {
     return new BenchResult("2026-01-02T03:04:05Z", MACHINE, options(true, 2),
         new BenchResult.WarmUp(30_000, 12.4), 20_000, 400, 1_250_000.5, 25_000.0,
-        900_000.0, 18_000.0, 2.5, 200, 512L << 20, 3L << 20, 300_000.0, 150_000.0, OptionalDouble.of(700_000.0),
+        900_000.0, 18_000.0, 2.5, 850_000.0, 200, 512L << 20, 3L << 20, 300_000.0, 150_000.0, OptionalDouble.of(700_000.0),
         OptionalDouble.of(90_000.0), new BenchResult.Latency(5_000, 1_000, 5_000, 180, 3.25, 12.5, 40.0),
         new BenchResult.Expiry(200, 15.0, 1.5), 42.0,
         new BenchResult.Cpu(1_800_000.0, 450_000.0), new BenchResult.Jit(1.25, 3.5));
@@ -40,7 +40,7 @@ class BenchReportTest {
   /** Baselines and latency skipped (--no-baselines --no-latency), no expiry. */
   private static BenchResult bare() {
     return new BenchResult("2026-01-02T03:04:05Z", MACHINE, options(false, 1), null, 20_000, 400, 1_000_000.0, 20_000.0,
-        800_000.0, 16_000.0, 1.0, 200, 256L << 20, 1L << 20, Double.NaN, Double.NaN, OptionalDouble.empty(),
+        800_000.0, 16_000.0, 1.0, 750_000.0, 200, 256L << 20, 1L << 20, Double.NaN, Double.NaN, OptionalDouble.empty(),
         OptionalDouble.empty(), null, null, 10.0, BenchResult.Cpu.NOT_MEASURED, BenchResult.Jit.NOT_MEASURED);
   }
 
@@ -63,6 +63,9 @@ class BenchReportTest {
     }
     assertThat(j.get("agent_pps").asDouble()).isEqualTo(1_250_000.5);
     assertThat(j.get("inspector_pps").asDouble()).isEqualTo(900_000.0);
+    assertThat(j.get("inspector_pps_committed").asDouble()).isEqualTo(850_000.0);
+    assertThat(BenchReport.table(full()))
+        .contains("850,000 packets/s, timed until the closing commit had written every change");
     assertThat(j.get("baseline_streams_rps").asDouble()).isEqualTo(300_000.0);
     assertThat(j.get("latency_p50_ms").asDouble()).isEqualTo(3.25);
     assertThat(j.get("latency_p99_ms").asDouble()).isEqualTo(12.5);
@@ -140,7 +143,7 @@ class BenchReportTest {
   void jsonLeavesOutOnlyTheToolThatIsMissing() throws Exception {
     BenchResult f = full();
     BenchResult noArgus = new BenchResult(f.date(), f.machine(), f.options(), f.warmUp(), f.packets(), f.records(),
-        f.agentPps(), f.agentRps(), f.inspectorPps(), f.inspectorRps(), f.inspectorStartSeconds(), f.concurrentFlows(),
+        f.agentPps(), f.agentRps(), f.inspectorPps(), f.inspectorRps(), f.inspectorStartSeconds(), f.inspectorPpsCommitted(), f.concurrentFlows(),
         f.peakHeapBytes(), f.rocksDbBytes(), f.baselineStreamsRps(), f.agentUnbatchedPps(), OptionalDouble.empty(),
         f.tcpdumpPps(), f.latency(), f.expiry(), f.seconds(), f.cpu(), f.jit());
 
@@ -187,7 +190,7 @@ class BenchReportTest {
     BenchResult f = full();
     double nan = VerdictLatency.percentileMillis(new long[0], 0.5);
     BenchResult noVerdicts = new BenchResult(f.date(), f.machine(), f.options(), f.warmUp(), f.packets(), f.records(),
-        f.agentPps(), f.agentRps(), f.inspectorPps(), f.inspectorRps(), f.inspectorStartSeconds(), f.concurrentFlows(),
+        f.agentPps(), f.agentRps(), f.inspectorPps(), f.inspectorRps(), f.inspectorStartSeconds(), f.inspectorPpsCommitted(), f.concurrentFlows(),
         f.peakHeapBytes(), f.rocksDbBytes(), f.baselineStreamsRps(), f.agentUnbatchedPps(), f.argusPps(),
         f.tcpdumpPps(), new BenchResult.Latency(5_000, 1_000, 5_000, 0, nan, nan, nan), f.expiry(), f.seconds(),
         f.cpu(), f.jit());
@@ -209,7 +212,7 @@ class BenchReportTest {
     BenchOptions o = new BenchOptions(odd, InspectorSettings.defaults().withIdleWrites(false), false,
         "exactly_once_v2", 1, 1, false, false, 0, 0, false, null, Map.of(), Map.of(), null);
     BenchResult r = new BenchResult(b.date(), b.machine(), o, b.warmUp(), b.packets(), b.records(), b.agentPps(),
-        b.agentRps(), b.inspectorPps(), b.inspectorRps(), b.inspectorStartSeconds(), b.concurrentFlows(),
+        b.agentRps(), b.inspectorPps(), b.inspectorRps(), b.inspectorStartSeconds(), b.inspectorPpsCommitted(), b.concurrentFlows(),
         b.peakHeapBytes(), b.rocksDbBytes(), b.baselineStreamsRps(), b.agentUnbatchedPps(), b.argusPps(),
         b.tcpdumpPps(), null, null, b.seconds(), b.cpu(), b.jit());
 
@@ -229,7 +232,7 @@ class BenchReportTest {
         0, 0, false, null, Map.of("commit.interval.ms", "100", "buffered.records.per.partition", "500"),
         Map.of("compression.type", "zstd"), null);
     BenchResult r = new BenchResult(b.date(), b.machine(), o, b.warmUp(), b.packets(), b.records(), b.agentPps(),
-        b.agentRps(), b.inspectorPps(), b.inspectorRps(), b.inspectorStartSeconds(), b.concurrentFlows(),
+        b.agentRps(), b.inspectorPps(), b.inspectorRps(), b.inspectorStartSeconds(), b.inspectorPpsCommitted(), b.concurrentFlows(),
         b.peakHeapBytes(), b.rocksDbBytes(), b.baselineStreamsRps(), b.agentUnbatchedPps(), b.argusPps(),
         b.tcpdumpPps(), null, null, b.seconds(), b.cpu(), b.jit());
 
@@ -301,7 +304,7 @@ class BenchReportTest {
   void tableSaysNotInstalledForAToolThatWasNotMeasured() {
     BenchResult f = full();
     BenchResult noTools = new BenchResult(f.date(), f.machine(), f.options(), f.warmUp(), f.packets(), f.records(),
-        f.agentPps(), f.agentRps(), f.inspectorPps(), f.inspectorRps(), f.inspectorStartSeconds(), f.concurrentFlows(),
+        f.agentPps(), f.agentRps(), f.inspectorPps(), f.inspectorRps(), f.inspectorStartSeconds(), f.inspectorPpsCommitted(), f.concurrentFlows(),
         f.peakHeapBytes(), f.rocksDbBytes(), f.baselineStreamsRps(), f.agentUnbatchedPps(), OptionalDouble.empty(),
         OptionalDouble.empty(), f.latency(), f.expiry(), f.seconds(), f.cpu(), f.jit());
 

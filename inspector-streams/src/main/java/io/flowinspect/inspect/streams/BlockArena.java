@@ -100,6 +100,11 @@ final class BlockArena {
     return address;
   }
 
+  /** The size of the block at {@code address}, in use. */
+  int blockSize(long address) {
+    return (chunkOf(address)[offsetOf(address) + CLASS_AT] & 0xff) * CLASS_BYTES;
+  }
+
   /** Returns a block to its class's free list. */
   void free(long address) {
     byte[] chunk = chunkOf(address);

@@ -70,6 +70,7 @@ final class PackedConnections {
   private int changedCount;
   private boolean storedLeft;
   private long startedOver;
+  private long frees;
   /** Entries pushed out for one that needs a block before giving up on packing it. */
   static final int MAX_EVICTIONS_PER_ADD = 16;
 
@@ -104,20 +105,82 @@ final class PackedConnections {
 
   /** Removes and returns the entry of {@code key}, or null if there is none. */
   Taken take(byte[] key) {
-    if (disabled) {
+    int i = slotOf(key);
+    if (i < 0) {
       return null;
+    }
+    long address = index.addressAt(i);
+    Taken t = new Taken(valueAt(address), flagsAt(address) & (CHANGED | STORED | ABSENT));
+    index.removeAt(i);
+    free(address);
+    return t;
+  }
+
+  /**
+   * The address of {@code key}'s entry, or -1 if there is none; the entry stays. The address is
+   * good for {@link #flags}, {@link #value} and {@link #replace} for as long as {@link #frees}
+   * does not change.
+   */
+  long find(byte[] key) {
+    int i = slotOf(key);
+    return i < 0 ? -1 : index.addressAt(i);
+  }
+
+  /** The flags ({@link #CHANGED}, {@link #STORED}, {@link #ABSENT}) of the entry at {@code address}. */
+  int flags(long address) {
+    return flagsAt(address) & (CHANGED | STORED | ABSENT);
+  }
+
+  /** The value of the entry at {@code address}, null if it is absent. */
+  byte[] value(long address) {
+    return valueAt(address);
+  }
+
+  /**
+   * Writes {@code value} over the value of the entry at {@code address} (from {@link #find}), if
+   * it fits in the entry's block; the entry is then changed (and present). False if it does not
+   * fit, and nothing is changed: the caller takes the entry out instead. This is how a connection
+   * that sees a packet now and then is updated where it lies, without leaving the table and
+   * pushing another one in.
+   */
+  boolean replace(long address, byte[] value) {
+    byte[] chunk = arena.chunkOf(address);
+    int at = arena.offsetOf(address);
+    int keyLength = chunk[at + 1] & 0xff;
+    if (HEADER + keyLength + value.length > arena.blockSize(address)) {
+      return false;
+    }
+    System.arraycopy(value, 0, chunk, at + HEADER + keyLength, value.length);
+    chunk[at + 2] = (byte) (value.length >>> 8);
+    chunk[at + 3] = (byte) value.length;
+    int f = chunk[at] & 0xff;
+    if ((f & CHANGED) == 0) {
+      changedCount++;
+    }
+    chunk[at] = (byte) ((f & ~ABSENT) | CHANGED | RECENT);
+    if ((f & LISTED) == 0) {
+      list(address);
+    }
+    return true;
+  }
+
+  /** Blocks freed so far: an address from {@link #find} is good while this stays the same. */
+  long frees() {
+    return frees;
+  }
+
+  /** The index slot of {@code key}'s entry, or -1. */
+  private int slotOf(byte[] key) {
+    if (disabled) {
+      return -1;
     }
     int hash = hash(key);
     for (int i = index.slotOf(index.home(hash)); i >= 0; i = index.next(i)) {
-      long address = index.addressAt(i);
-      if (index.hashAt(i) == hash && keyEquals(address, key)) {
-        Taken t = new Taken(valueAt(address), flagsAt(address) & (CHANGED | STORED | ABSENT));
-        index.removeAt(i);
-        free(address);
-        return t;
+      if (index.hashAt(i) == hash && keyEquals(index.addressAt(i), key)) {
+        return i;
       }
     }
-    return null;
+    return -1;
   }
 
   /**
@@ -196,6 +259,7 @@ final class PackedConnections {
 
   /** Forgets everything (the store below is the truth again). */
   void clear() {
+    frees++; // every address is gone
     arena.clear();
     index = new AddressIndex(disabled ? 0 : AddressIndex.MIN_SLOTS);
     hand = 0;
@@ -334,6 +398,7 @@ final class PackedConnections {
   }
 
   private void free(long address) {
+    frees++;
     if ((flagsAt(address) & CHANGED) != 0) {
       changedCount--;
     }

@@ -95,7 +95,8 @@ class ConnectionCacheStoreTest {
   void everyChangedConnectionReachesTheStoreBelowHoweverSmallTheCache() {
     for (int capacity = 1; capacity <= 4; capacity++) {
       for (long packedBytes : PACKED_BUDGETS) {
-        everyChangedConnectionReachesTheStoreBelow(capacity, packedBytes);
+        everyChangedConnectionReachesTheStoreBelow(capacity, packedBytes, false);
+        everyChangedConnectionReachesTheStoreBelow(capacity, packedBytes, true);
       }
     }
   }
@@ -103,7 +104,8 @@ class ConnectionCacheStoreTest {
   /** None; a few kilobytes (so that packed connections are pushed out below too); plenty. */
   private static final long[] PACKED_BUDGETS = {0, 12 * 1024, 1 << 20};
 
-  private void everyChangedConnectionReachesTheStoreBelow(int capacity, long packedBytes) {
+  /** With commits between the rounds, packed connections are updated where they lie (see the next tests). */
+  private void everyChangedConnectionReachesTheStoreBelow(int capacity, long packedBytes, boolean commitEachRound) {
     {
       ConnectionCacheStore store = cache(capacity, packedBytes);
       Inspector engine = inspector(store);
@@ -111,12 +113,19 @@ class ConnectionCacheStoreTest {
         for (int client = 1; client <= 20; client++) {
           engine.inspect(udpKey(client), udp(round, round > 0));
         }
+        if (commitEachRound) {
+          store.flushCache();
+        }
       }
       store.flushCache();
+      if (commitEachRound && packedBytes >= 1 << 20) {
+        assertThat(store.updatedPacked()).as("capacity %d", capacity).isPositive();
+      }
 
       for (int client = 1; client <= 20; client++) {
         byte[] stored = below.get(Bytes.wrap(StateCodec.encode(udpKey(client))));
-        String where = String.format("client %d, capacity %d, packed %d bytes", client, capacity, packedBytes);
+        String where = String.format("client %d, capacity %d, packed %d bytes, commits %s", client, capacity,
+            packedBytes, commitEachRound ? "each round" : "at the end");
         assertThat(stored).as(where).isNotNull();
         assertThat(StateCodec.decodeConn(stored).replyPackets()).as(where).isEqualTo(2);
       }
@@ -286,6 +295,50 @@ class ConnectionCacheStoreTest {
     assertThat(store.readsBelow()).isZero();
     store.flushCache();
     assertThat(writesBelow).containsExactlyInAnyOrder("put " + first, "put " + udpKey(2));
+  }
+
+  @Test
+  void aPackedConnectionUnchangedSinceTheCommitIsUpdatedWhereItLiesAndWrittenAtTheNextCommit() {
+    ConnectionCacheStore store = cache(1, 1 << 20);
+    Inspector engine = inspector(store);
+    FlowKey first = udpKey(1);
+    engine.inspect(first, udp(0, false));
+    engine.inspect(udpKey(2), udp(1, false)); // room for one decoded: the first is packed
+    store.flushCache();
+    writesBelow.clear();
+
+    engine.inspect(first, udp(2, true));
+
+    assertThat(store.updatedPacked()).isEqualTo(1);
+    assertThat(store.packed()).isEqualTo(1);
+    assertThat(store.cached()).as("the decoded connection was not pushed out for it").isEqualTo(1);
+    assertThat(writesBelow).isEmpty();
+    store.flushCache();
+    assertThat(writesBelow).containsExactly("put " + first);
+    assertThat(StateCodec.decodeConn(below.get(Bytes.wrap(StateCodec.encode(first)))).replyPackets()).isEqualTo(1);
+  }
+
+  @Test
+  void aSecondPacketBeforeTheCommitTakesAPackedConnectionIntoTheDecodedCache() {
+    ConnectionCacheStore store = cache(1, 1 << 20);
+    Inspector engine = inspector(store);
+    FlowKey first = udpKey(1);
+    engine.inspect(first, udp(0, false));
+    engine.inspect(udpKey(2), udp(1, false));
+    store.flushCache();
+    writesBelow.clear();
+
+    engine.inspect(first, udp(2, true)); // updated where it lies
+    engine.inspect(first, udp(3, false)); // changed since the commit: busy, so decoded
+
+    assertThat(store.updatedPacked()).isEqualTo(1);
+    assertThat(store.cached()).isEqualTo(1);
+    assertThat(store.packed()).as("the other connection, pushed out to make room").isEqualTo(1);
+    store.flushCache();
+    assertThat(writesBelow).as("the other one was unchanged, so it is not written").containsExactly("put " + first);
+    Conn stored = StateCodec.decodeConn(below.get(Bytes.wrap(StateCodec.encode(first))));
+    assertThat(stored.replyPackets()).isEqualTo(1);
+    assertThat(stored.origPackets()).isEqualTo(2);
   }
 
   @Test

@@ -46,6 +46,42 @@ class PackedConnectionsTest {
   }
 
   @Test
+  void anEntryReplacedInPlaceIsChangedWrittenOnceAtTheCommitAndStaysWhereItWas() {
+    PackedConnections t = new PackedConnections(1 << 20);
+    t.add(b("k1"), b("first value"), STORED, writer);
+    long address = t.find(b("k1"));
+    long frees = t.frees();
+
+    assertThat(t.flags(address)).isEqualTo(STORED);
+    assertThat(t.replace(address, b("second"))).isTrue();
+    assertThat(t.replace(address, b("third value"))).isTrue(); // changed twice, listed once
+
+    assertThat(t.find(b("k1"))).isEqualTo(address);
+    assertThat(t.frees()).isEqualTo(frees);
+    assertThat(t.flags(address)).isEqualTo(CHANGED | STORED);
+    assertThat(t.changed()).isEqualTo(1);
+    t.drainChanged(writer);
+    assertThat(writes).containsExactly("k1=third value");
+    assertThat(new String(t.value(address), StandardCharsets.UTF_8)).isEqualTo("third value");
+    assertThat(t.flags(address)).isEqualTo(STORED);
+  }
+
+  @Test
+  void aValueThatOutgrowsItsBlockIsNotReplacedAndTheEntryIsLeftAsItWas() {
+    PackedConnections t = new PackedConnections(1 << 20);
+    t.add(b("k1"), b("v"), STORED, writer); // 5 + 2 + 1 bytes: a 16-byte block
+    long address = t.find(b("k1"));
+
+    assertThat(t.replace(address, b("a value too long for sixteen bytes"))).isFalse();
+
+    assertThat(t.flags(address)).isEqualTo(STORED);
+    assertThat(t.changed()).isZero();
+    assertThat(new String(t.take(b("k1")).value(), StandardCharsets.UTF_8)).isEqualTo("v");
+    assertThat(t.find(b("k1"))).isEqualTo(-1);
+    assertThat(t.frees()).as("the take freed the block: addresses found before are no longer good").isEqualTo(1);
+  }
+
+  @Test
   void aCommitWritesTheChangedEntriesOnceAndKeepsThemAsStored() {
     PackedConnections t = new PackedConnections(1 << 20);
     t.add(b("changed"), b("v1"), CHANGED, writer);
@@ -157,7 +193,7 @@ class PackedConnectionsTest {
   }
 
   /**
-   * Random adds, takes, commits and push-outs against a plain map of what memory and the store
+   * Random adds, takes, replacements in place, commits and push-outs against a plain map of what memory and the store
    * below should hold: every key is found where it should be, with its last value, whatever the
    * reuse of blocks, the growth of the index and the backward shifts of its deletions.
    */
@@ -190,7 +226,24 @@ class PackedConnectionsTest {
             memory.remove(key);
             changed.remove(key);
           }
-        } else if (op < 9) {
+        } else if (op == 8) {
+          long address = t.find(b(key));
+          if (address < 0) {
+            if (memory.containsKey(key)) { // pushed out, as with a take above
+              String expected = memory.get(key).isEmpty() ? null : memory.get(key);
+              assertThat(below.get(key)).as("%s pushed out at step %d", key, step).isEqualTo(expected);
+              memory.remove(key);
+              changed.remove(key);
+            }
+          } else if (!memory.get(key).isEmpty()) {
+            assertThat(new String(t.value(address), StandardCharsets.UTF_8)).isEqualTo(memory.get(key));
+            String value = "r" + step + "-" + "y".repeat(random.nextInt(200));
+            if (t.replace(address, b(value))) {
+              memory.put(key, value);
+              changed.put(key, true);
+            }
+          }
+        } else if (op < 8) {
           t.take(b(key)); // an add is for a key the table does not hold
           memory.remove(key);
           changed.remove(key);
