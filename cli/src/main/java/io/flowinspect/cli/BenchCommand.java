@@ -115,6 +115,7 @@ final class BenchCommand implements Callable<Integer> {
         System.err.println("generating " + spec);
         workload = Workload.synthesize(spec, generated, !noWarmUp);
       }
+      cache.checkGuarantee(guarantee);
       InspectorSettings settings = cache.applyTo(InspectorSettings.defaults().withTracker(engine.tracker())
           .withRules(engine.ruleSet()));
       BenchOptions options = new BenchOptions(workload, settings, batch.equals("on"), guarantee, threads,

@@ -27,6 +27,22 @@ final class ConnectionCacheOption {
           + "always wait for it. --no-idle-writes leaves every change to the commit. Default: on.")
   boolean idleWrites = true;
 
+  @Option(names = "--quiet-changes", negatable = true, defaultValue = "false", fallbackValue = "true",
+      description = "Write a connection at commits only when it changes state (handshake, reply, close, a new "
+          + "history letter); changes to its counters, times and windows stay in memory until it leaves memory, "
+          + "the inspector closes or a rebalance begins. Much faster with millions of connections; a crash loses "
+          + "those changes (flow records undercount, windows are learned again: docs/DESIGN.md). "
+          + "At-least-once only. Default: off.")
+  boolean quietChanges;
+
+  /** The guarantee the inspector runs with: quiet changes go only with at-least-once. */
+  void checkGuarantee(String guarantee) {
+    if (quietChanges && !guarantee.equals("at_least_once")) {
+      throw new UserError("--quiet-changes needs --guarantee at_least_once: an exactly-once commit must hold "
+          + "every change up to its offsets");
+    }
+  }
+
   InspectorSettings applyTo(InspectorSettings settings) {
     if (connectionCache < 1) {
       throw new UserError("--connection-cache must be at least 1, not " + connectionCache);
@@ -35,7 +51,8 @@ final class ConnectionCacheOption {
     if (bytes > 16L << 30) {
       throw new UserError("--connection-memory must be at most 16g, not " + connectionMemory);
     }
-    return settings.withConnectionCache(connectionCache).withConnectionMemory(bytes).withIdleWrites(idleWrites);
+    return settings.withConnectionCache(connectionCache).withConnectionMemory(bytes).withIdleWrites(idleWrites)
+        .withQuietChanges(quietChanges);
   }
 
   /** A byte count with an optional k, m or g suffix (binary: 1k = 1024 bytes). */

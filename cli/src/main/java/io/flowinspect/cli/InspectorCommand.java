@@ -60,6 +60,7 @@ final class InspectorCommand implements Callable<Integer> {
     if (stateDir != null) {
       overrides.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     }
+    cache.checkGuarantee(guarantee);
     InspectorSettings settings = cache.applyTo(InspectorSettings.defaults().withTopics(topics)
         .withTracker(engine.tracker()).withRules(engine.ruleSet()));
     CountDownLatch stop = new CountDownLatch(1);

@@ -14,8 +14,9 @@ public final class BenchReport {
     Machine m = r.machine();
     line(sb, "workload", o.workload().description());
     line(sb, "run", String.format(Locale.ROOT,
-        "%s, batching %s, %s, %d stream thread(s), %d partition(s), idle writes %s", r.date(),
-        o.batch() ? "on" : "off", o.guarantee(), o.threads(), o.partitions(), o.settings().idleWrites() ? "on" : "off"));
+        "%s, batching %s, %s, %d stream thread(s), %d partition(s), idle writes %s, quiet changes %s", r.date(),
+        o.batch() ? "on" : "off", o.guarantee(), o.threads(), o.partitions(), o.settings().idleWrites() ? "on" : "off",
+        o.settings().quietChanges() ? "on" : "off"));
     if (!o.streamsOverrides().isEmpty() || !o.agentOverrides().isEmpty()) {
       line(sb, "settings", "streams " + settings(o.streamsOverrides()) + "; agent " + settings(o.agentOverrides()));
     }
@@ -99,6 +100,7 @@ public final class BenchReport {
         .field("threads", o.threads())
         .field("partitions", o.partitions())
         .field("idle_writes", o.settings().idleWrites() ? "on" : "off")
+        .field("quiet_changes", o.settings().quietChanges() ? "on" : "off")
         .field("streams_config", settings(o.streamsOverrides()))
         .field("agent_config", settings(o.agentOverrides()))
         .field("packets", r.packets())

@@ -67,4 +67,17 @@ class ConnectionCacheOptionTest {
     assertThat(parsed("--idle-writes").idleWrites()).isTrue();
     assertThat(parsed("--no-idle-writes").idleWrites()).isFalse();
   }
+
+  @Test
+  void quietChangesAreOffUnlessTurnedOnAndRefusedWithExactlyOnce() {
+    assertThat(parsed().quietChanges()).isFalse();
+    assertThat(parsed("--quiet-changes").quietChanges()).isTrue();
+    assertThat(parsed("--no-quiet-changes").quietChanges()).isFalse();
+
+    Carrier c = new Carrier();
+    new CommandLine(c).parseArgs("--quiet-changes");
+    c.cache.checkGuarantee("at_least_once");
+    assertThatThrownBy(() -> c.cache.checkGuarantee("exactly_once_v2")).isInstanceOf(UserError.class)
+        .hasMessageContaining("--quiet-changes needs --guarantee at_least_once");
+  }
 }

@@ -88,6 +88,66 @@ class RestartElsewhereTest {
     }
   }
 
+  /**
+   * With quiet changes on, commits do not write the ACKs that only count; closing cleanly writes
+   * them, so an instance that restores the task elsewhere has every packet in its counts.
+   */
+  @Test
+  void quietChangesOfAnInstanceClosedCleanlyAreAllRestoredElsewhere() throws Exception {
+    InspectorSettings settings = InspectorSettings.defaults().withQuietChanges(true);
+    Topics topics = settings.topics();
+    Path first = Files.createTempDirectory("flowinspect-quiet-a");
+    Path second = Files.createTempDirectory("flowinspect-quiet-b");
+    int extraAcks = 3;
+    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      String bootstrap = kafka.bootstrapServers();
+      TopicSetup.create(kafka, topics, 1);
+      try (InspectorRunner inspector = new InspectorRunner(settings, properties(bootstrap, topics, first))
+          .start(Duration.ofSeconds(60))) {
+        try (PacketPublisher publisher = publisher(bootstrap, topics)) {
+          for (int n = 1; n <= CONNECTIONS; n++) {
+            long at = T0 + n * SECOND;
+            FlowKey key = key(n);
+            publisher.publish(key, tcp(at, false, SYN, 100, 0));
+            publisher.publish(key, tcp(at + 1, true, SYN | ACK, 900, 101));
+            publisher.publish(key, tcp(at + 2, false, ACK, 101, 901));
+          }
+          publisher.flush();
+          Await.until(() -> inspector.packetsInspected() == CONNECTIONS * 3L, "the handshakes are inspected");
+          // Commits every 100 ms write the handshakes, so that the ACKs after them change a
+          // connection already written, quietly (a change to a connection changed since the last
+          // commit is written with it).
+          Thread.sleep(1_000);
+          for (int n = 1; n <= CONNECTIONS; n++) {
+            for (int a = 1; a <= extraAcks; a++) { // established, assured: these change counters and times only
+              publisher.publish(key(n), tcp(T0 + 100 * SECOND + a, false, ACK, 101, 901));
+            }
+          }
+        }
+        Await.until(() -> inspector.packetsInspected() == CONNECTIONS * (3L + extraAcks),
+            "the first instance inspects every packet");
+      } // closed cleanly: the quiet changes are written by its last commits
+      Trees.delete(first);
+
+      try (InspectorRunner inspector = new InspectorRunner(settings, properties(bootstrap, topics, second))
+          .start(Duration.ofSeconds(60))) {
+        Await.until(() -> inspector.connectionsTracked() == CONNECTIONS, "the restored instance counts them");
+        try (PacketPublisher publisher = publisher(bootstrap, topics)) {
+          publisher.heartbeat(T0 + 6 * 86_400 * SECOND);
+        }
+        Await.until(() -> inspector.connectionsTracked() == 0, "every restored connection expires");
+      }
+      List<ConsumerRecord<FlowKey, FlowRecord>> flows = TopicReader.readAll(bootstrap, topics.flows().name(),
+          topics.flows().keySerde().deserializer(), topics.flows().valueSerde().deserializer());
+      assertThat(flows).hasSize(CONNECTIONS);
+      assertThat(flows).extracting(r -> r.value().getOrigPackets())
+          .as("the handshake's two and every ACK after it").containsOnly(2L + extraAcks);
+    } finally {
+      Trees.delete(first);
+      Trees.delete(second);
+    }
+  }
+
   private static Properties properties(String bootstrap, Topics topics, Path stateDir) {
     // Kafka Streams does not leave its group on close: the second instance gets the task when the
     // first one's session has timed out, the shortest the broker allows here.

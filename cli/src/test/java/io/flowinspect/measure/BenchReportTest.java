@@ -102,6 +102,7 @@ class BenchReportTest {
     assertThat(j.get("threads").asInt()).isEqualTo(2);
     assertThat(j.get("partitions").asInt()).isEqualTo(2);
     assertThat(j.get("idle_writes").asText()).isEqualTo("on");
+    assertThat(j.get("quiet_changes").asText()).isEqualTo("off");
     assertThat(j.get("packets").asLong()).isEqualTo(20_000);
     assertThat(j.get("records").asLong()).isEqualTo(400);
     assertThat(j.get("peak_heap_bytes").asLong()).isEqualTo(512L << 20);
@@ -209,7 +210,7 @@ class BenchReportTest {
   void jsonEscapesTheWorkloadDescription() throws Exception {
     Workload odd = new Workload(null, Path.of("/tmp/a.pcap"), "C:\\captures\\\"odd\" name\tpcap", false);
     BenchResult b = bare();
-    BenchOptions o = new BenchOptions(odd, InspectorSettings.defaults().withIdleWrites(false), false,
+    BenchOptions o = new BenchOptions(odd, InspectorSettings.defaults().withIdleWrites(false).withQuietChanges(true), false,
         "exactly_once_v2", 1, 1, false, false, 0, 0, false, null, Map.of(), Map.of(), null);
     BenchResult r = new BenchResult(b.date(), b.machine(), o, b.warmUp(), b.packets(), b.records(), b.agentPps(),
         b.agentRps(), b.inspectorPps(), b.inspectorRps(), b.inspectorStartSeconds(), b.inspectorPpsCommitted(), b.concurrentFlows(),
@@ -222,7 +223,8 @@ class BenchReportTest {
     assertThat(j.get("batch").asText()).isEqualTo("off");
     assertThat(j.get("guarantee").asText()).isEqualTo("exactly_once_v2");
     assertThat(j.get("idle_writes").asText()).isEqualTo("off");
-    assertThat(BenchReport.table(r)).contains("idle writes off");
+    assertThat(j.get("quiet_changes").asText()).isEqualTo("on");
+    assertThat(BenchReport.table(r)).contains("idle writes off, quiet changes on");
   }
 
   @Test

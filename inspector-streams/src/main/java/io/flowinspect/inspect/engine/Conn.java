@@ -163,4 +163,33 @@ public final class Conn {
   public TcpState tcpState() {
     return tcpState;
   }
+  /**
+   * The part of this connection's state that a change must persist at once when only transitions
+   * are persisted (the inspector's quiet-changes setting): TCP state, status, decision, whether it
+   * announced an expectation, and what its flow record will say (Zeek's endpoint states, history
+   * letters so far). Counters, times, sequence windows and the last segment's details are left
+   * out: they change with almost every packet. Equal values mean no transition.
+   */
+  public long transitionSignature() {
+    long s = tcpState.ordinal();
+    s = s << 8 | (status & 0xff);
+    s = s << 1 | decision.ordinal();
+    s = s << 1 | (expectation == null ? 0 : 1);
+    if (history != null) {
+      s = s << 40 | history.transitionSignature();
+    }
+    return s;
+  }
+
+  /**
+   * For a connection read back from a store that may be behind it (changes lost in a crash, with
+   * quiet changes on): both sides learn their sequence windows again from their next segment, as
+   * after the kernel's mid-stream pickup; window scaling and SACK, agreed at the handshake, stay.
+   */
+  public void forgetWindows() {
+    if (orig != null) {
+      orig.maxWindow = 0;
+      reply.maxWindow = 0;
+    }
+  }
 }

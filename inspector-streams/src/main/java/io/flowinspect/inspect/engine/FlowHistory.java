@@ -88,6 +88,12 @@ public final class FlowHistory {
     }
   }
 
+  /** Flags, both endpoints' states and the number of letters, in 40 bits: see {@link Conn#transitionSignature}. */
+  long transitionSignature() {
+    return (long) (flags & 0xff) << 32 | (long) orig.state.ordinal() << 28 | (long) resp.state.ordinal() << 24
+        | Math.min(letters.size(), 0xff_ffff);
+  }
+
   /** The history letters, e.g. "ShADadFf"; empty for ICMP, where Zeek records none. */
   public String history() {
     return letters.toString();

@@ -34,8 +34,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class ConnectionCacheStore extends HoldingStore implements ConnectionTable {
 
+  /** Packed entries changed or updated in place since the commit (busy: decoded at their next packet), or absent. */
+  private static final int BUSY_OR_ABSENT =
+      PackedConnections.CHANGED | PackedConnections.TOUCHED | PackedConnections.ABSENT;
+
   /** Changes written ahead per RocksDB write batch, so that a deadline is checked every few dozen writes. */
   private static final int WRITE_AHEAD_BATCH = 64;
+  /** Connections written back per RocksDB write batch when a start makes them relearn their windows. */
+  private static final int RELEARN_BATCH = 10_000;
 
   private final int capacity;
   private final LinkedHashMap<FlowKey, CacheSlot> slots;
@@ -75,9 +81,38 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   private long packedAddress;
   private long packedFrees;
   private long updatedPacked;
+  /** {@link Conn#transitionSignature} of the connection {@link #packedKey}, as it was looked up. */
+  private long packedSignature;
+
+  /**
+   * With quiet changes on, changes that move a connection to no other state (see
+   * {@link Conn#transitionSignature}) are held in memory until the connection leaves memory or
+   * {@link #quietWrites} says so, instead of being written at every commit.
+   */
+  private final boolean quietChanges;
+  private final QuietWrites quietWrites;
+  /** Whether the store below says "quiet changes may be missing here" ({@link #MARKER}). */
+  private boolean markedUnclean;
+  private long quietChangesWritten;
+  private boolean relearned;
+  /**
+   * Under this key (no flow key encodes to nothing) the store below says whether it holds every
+   * change: {@link #UNCLEAN} from a task's first quiet change until a commit has written them all.
+   * A start that finds it has lost quiet changes, so every stored connection learns its windows
+   * again ({@link #load}).
+   */
+  static final Bytes MARKER = Bytes.wrap(new byte[0]);
+  private static final byte[] UNCLEAN = {1};
 
   ConnectionCacheStore(KeyValueStore<Bytes, byte[]> encoded, int capacity, long packedBytes) {
+    this(encoded, capacity, packedBytes, false, null);
+  }
+
+  ConnectionCacheStore(KeyValueStore<Bytes, byte[]> encoded, int capacity, long packedBytes, boolean quietChanges,
+      QuietWrites quietWrites) {
     super(encoded);
+    this.quietChanges = quietChanges;
+    this.quietWrites = quietWrites;
     if (capacity < 1) {
       throw new IllegalArgumentException("connection cache capacity must be at least 1: " + capacity);
     }
@@ -97,12 +132,13 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
       // connection's key need not even be encoded.
       byte[] encodedKey = packed.size() == 0 ? null : StateCodec.encode(key);
       long at = encodedKey == null ? -1 : packed.find(encodedKey);
-      if (at >= 0 && (packed.flags(at) & (PackedConnections.CHANGED | PackedConnections.ABSENT)) == 0) {
+      if (at >= 0 && (packed.flags(at) & BUSY_OR_ABSENT) == 0) {
         return lookedUpInPacked(key, at);
       }
       PackedConnections.Taken t = at < 0 ? null : packed.take(encodedKey);
       if (t != null) {
         s = new CacheSlot(key, t.value() == null ? null : StateCodec.decodeConn(t.value()), t.stored());
+        s.quiet = (t.flags() & PackedConnections.QUIET) != 0;
         if (t.changed()) {
           changed.mark(s);
         }
@@ -139,14 +175,22 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     lastKey = null;
     lastSlot = null;
     absentKey = null;
-    return StateCodec.decodeConn(packed.value(address));
+    Conn conn = StateCodec.decodeConn(packed.value(address));
+    packedSignature = conn.transitionSignature();
+    return conn;
   }
 
   @Override
   public void put(FlowKey key, Conn conn) {
     if (key == packedKey && packed.frees() == packedFrees && conn != null) {
-      if (packed.replace(packedAddress, StateCodec.encode(conn))) {
+      boolean quietly = quietChanges && (packed.flags(packedAddress) & PackedConnections.STORED) != 0
+          && conn.transitionSignature() == packedSignature;
+      byte[] value = StateCodec.encode(conn);
+      if (quietly ? packed.replaceQuietly(packedAddress, value) : packed.replace(packedAddress, value)) {
         updatedPacked++;
+        if (quietly) {
+          changedQuietly();
+        }
         return;
       }
       packedKey = null; // grown out of its block: taken into the decoded cache below
@@ -155,7 +199,12 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     CacheSlot s = slot(key);
     if (s != null) {
       s.conn = conn;
-      changed.mark(s);
+      if (quietChanges && s.stored && !s.dirty && conn.transitionSignature() == s.signature) {
+        s.quiet = true;
+        changedQuietly();
+      } else {
+        changed.mark(s);
+      }
       return;
     }
     // New, or pushed out since its lookup: then it is packed, or perhaps below.
@@ -182,6 +231,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     }
     if (s != null) {
       s.conn = null;
+      s.quiet = false;
       changed.mark(s);
       return;
     }
@@ -202,6 +252,17 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     }
     PackedConnections.Taken t = packed.size() == 0 ? null : packed.take(StateCodec.encode(key));
     return t != null ? t.stored() : !everyConnectionIsHere;
+  }
+
+  /**
+   * Before the first quiet change since the store below last held everything, says there that it
+   * may not (a crash from now on loses changes that no commit wrote).
+   */
+  private void changedQuietly() {
+    if (!markedUnclean) {
+      wrapped().put(MARKER, UNCLEAN);
+      markedUnclean = true;
+    }
   }
 
   private CacheSlot slot(FlowKey key) {
@@ -240,6 +301,11 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     return updatedPacked;
   }
 
+  /** Quiet changes written (when their connections left memory, or when {@link QuietWrites} said so). */
+  long quietChangesWritten() {
+    return quietChangesWritten;
+  }
+
   /** Lookups that had to read the store below. */
   long readsBelow() {
     return readsBelow;
@@ -247,7 +313,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
 
   private boolean complete() {
     if (complete == null) {
-      complete = loadAll(null);
+      complete = loadAll(null, false);
     }
     return complete;
   }
@@ -265,23 +331,47 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
       throw new IllegalStateException("changes not yet written: a task starts only after a commit");
     }
     forgetHeld();
-    complete = loadAll(visitor);
+    boolean relearn = wrapped().get(MARKER) != null;
+    complete = loadAll(visitor, relearn);
+    if (relearn) {
+      wrapped().put(MARKER, null); // every connection below now knows its windows are to be learned
+      relearned = true;
+    }
+  }
+
+  /** Whether the last {@link #load} found quiet changes lost, so that every stored connection relearned its windows. */
+  boolean relearnedWindows() {
+    return relearned;
   }
 
   /**
    * Reads the store below into the cache, decoded and then packed, as far as they go; true if that
    * was all of it. Without a visitor it stops reading where memory is full; with one it reads on.
    */
-  private boolean loadAll(BiConsumer<FlowKey, Conn> visitor) {
+  private boolean loadAll(BiConsumer<FlowKey, Conn> visitor, boolean relearn) {
     boolean fits = true;
+    List<KeyValue<Bytes, byte[]>> rewritten = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> all = wrapped().all()) {
       while (all.hasNext()) {
         KeyValue<Bytes, byte[]> e = all.next();
+        if (e.key.get().length == 0) {
+          continue; // the marker
+        }
         FlowKey key = null;
         Conn conn = null;
-        if (visitor != null || (fits && slots.size() < capacity)) {
+        if (visitor != null || relearn || (fits && slots.size() < capacity)) {
           key = StateCodec.decodeKey(e.key.get());
           conn = StateCodec.decodeConn(e.value);
+        }
+        if (relearn) {
+          // Its quiet changes may be lost: learn the windows again, below too.
+          conn.forgetWindows();
+          e = KeyValue.pair(e.key, StateCodec.encode(conn));
+          rewritten.add(e);
+          if (rewritten.size() == RELEARN_BATCH) {
+            wrapped().putAll(rewritten);
+            rewritten.clear();
+          }
         }
         if (visitor != null) {
           visitor.accept(key, conn);
@@ -294,11 +384,14 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
         } else if (!packed.add(e.key.get(), e.value, PackedConnections.STORED, this::writeBelow)
             || packed.storedEntryLeft()) {
           fits = false; // what was read stays, as a warm start
-          if (visitor == null) {
+          if (visitor == null && !relearn) {
             break;
           }
         }
       }
+    }
+    if (!rewritten.isEmpty()) {
+      wrapped().putAll(rewritten);
     }
     return fits;
   }
@@ -313,6 +406,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     lastSlot = null;
     absentKey = null;
     packedKey = null;
+    markedUnclean = false; // what was held is gone; the store below says what it says
   }
 
   /** Writes every changed connection below in one batch (one RocksDB write batch, then the changelog). */
@@ -321,9 +415,33 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>(changed.count() + packed.changed());
     changed.writeAll(s -> writeInto(batch, s));
     packed.drainChanged((key, value) -> batch.add(KeyValue.pair(Bytes.wrap(key), value)));
+    if (markedUnclean && quietWrites != null && quietWrites.due()) {
+      writeQuietInto(batch);
+    }
     if (!batch.isEmpty()) {
       wrapped().putAll(batch);
     }
+  }
+
+  /**
+   * Adds every quiet change to {@code batch} (decoded ones by a walk over the cache, packed ones
+   * over packed memory's index), then the marker's removal: after this batch the store below holds
+   * every change again.
+   */
+  private void writeQuietInto(List<KeyValue<Bytes, byte[]>> batch) {
+    int before = batch.size();
+    for (CacheSlot s : slots.values()) {
+      if (s.quiet) {
+        KeyValue<Bytes, byte[]> change = written(s);
+        if (change != null) {
+          batch.add(change);
+        }
+      }
+    }
+    packed.drainQuiet((key, value) -> batch.add(KeyValue.pair(Bytes.wrap(key), value)));
+    quietChangesWritten += batch.size() - before;
+    batch.add(KeyValue.pair(MARKER, null));
+    markedUnclean = false;
   }
 
   /**
@@ -382,13 +500,14 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
       if (s.conn != null || s.stored) { // else a remembered miss, or a removal of nothing below: forgotten
         byte[] key = StateCodec.encode(s.key);
         byte[] value = s.conn == null ? null : StateCodec.encode(s.conn);
-        int flags = (s.dirty ? PackedConnections.CHANGED : 0) | (s.stored ? PackedConnections.STORED : 0);
+        int flags = (s.dirty ? PackedConnections.CHANGED : 0) | (s.stored ? PackedConnections.STORED : 0)
+            | (s.quiet ? PackedConnections.QUIET : 0);
         if (packed.add(key, value, flags, this::writeBelow)) {
           if (s.dirty) {
             changed.clean(s); // its change travels with the packed entry
           }
         } else {
-          KeyValue<Bytes, byte[]> change = s.dirty ? written(s) : null;
+          KeyValue<Bytes, byte[]> change = s.dirty || s.quiet ? written(s) : null;
           if (change != null) {
             wrapped().put(change.key, change.value); // a null value deletes without reading the old one
           }
@@ -412,9 +531,13 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
 
   /** The write that brings the store below up to a changed slot (null if none is needed); the slot is clean after. */
   private KeyValue<Bytes, byte[]> written(CacheSlot s) {
-    changed.clean(s);
+    if (s.dirty) {
+      changed.clean(s);
+    }
+    s.quiet = false;
     if (s.conn != null) {
       s.stored = true;
+      s.signature = s.conn.transitionSignature();
       return KeyValue.pair(Bytes.wrap(StateCodec.encode(s.key)), StateCodec.encode(s.conn));
     }
     if (s.stored) {

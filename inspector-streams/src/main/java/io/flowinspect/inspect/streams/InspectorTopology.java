@@ -32,6 +32,11 @@ public final class InspectorTopology {
   private InspectorTopology() {}
 
   public static Topology build(InspectorSettings settings) {
+    return build(settings, new QuietWrites());
+  }
+
+  /** With {@code quietWrites}, which the instance raises when its commits must write quiet changes too. */
+  static Topology build(InspectorSettings settings, QuietWrites quietWrites) {
     var t = settings.topics();
     Topology topology = new Topology();
     topology.addSource(SOURCE, t.packets().keySerde().deserializer(),
@@ -46,7 +51,8 @@ public final class InspectorTopology {
     // Streams' record cache, which orders its entries by key bytes in a TreeMap at a cost these
     // stores do not need to pay.
     topology.addStateStore(new WrappingStoreBuilder<>(CONNECTIONS_STORE,
-        below -> new ConnectionCacheStore(below, settings.connectionCache(), settings.connectionMemory())), PROCESSOR);
+        below -> new ConnectionCacheStore(below, settings.connectionCache(), settings.connectionMemory(),
+            settings.quietChanges(), quietWrites)), PROCESSOR);
     // Index keys name a connection and a time and are written once; an expectation or a counter
     // may be put again over a value that is already below. The two indexes are local: everything
     // in them follows from the connections, and they are written again from them at every start

@@ -35,6 +35,14 @@ final class PackedConnections {
   /** Added since the eviction hand last passed: spared once. */
   private static final int RECENT = 1 << 4;
   private static final int FREE = BlockArena.FREE;
+  /**
+   * Changed since it was last written, but quietly (no transition: see
+   * {@link io.flowinspect.inspect.engine.Conn#transitionSignature}): written when it leaves the
+   * table or by {@link #drainQuiet}, not at commits.
+   */
+  static final int QUIET = 1 << 6;
+  /** Updated in place since the last commit (listed, so that the commit clears it): a busy entry. */
+  static final int TOUCHED = 1 << 7;
 
   private static final int HEADER = 5;
   /** Larger entries are not packed (the caller writes them below instead). */
@@ -68,6 +76,8 @@ final class PackedConnections {
   private long[] listed = new long[1024];
   private int listedCount;
   private int changedCount;
+  /** Entries {@link #TOUCHED} (listed too, until the next commit). */
+  private int touchedCount;
   private boolean storedLeft;
   private long startedOver;
   private long frees;
@@ -110,7 +120,7 @@ final class PackedConnections {
       return null;
     }
     long address = index.addressAt(i);
-    Taken t = new Taken(valueAt(address), flagsAt(address) & (CHANGED | STORED | ABSENT));
+    Taken t = new Taken(valueAt(address), flagsAt(address) & (CHANGED | STORED | ABSENT | QUIET));
     index.removeAt(i);
     free(address);
     return t;
@@ -126,9 +136,9 @@ final class PackedConnections {
     return i < 0 ? -1 : index.addressAt(i);
   }
 
-  /** The flags ({@link #CHANGED}, {@link #STORED}, {@link #ABSENT}) of the entry at {@code address}. */
+  /** The flags ({@link #CHANGED}, {@link #STORED}, {@link #ABSENT}, {@link #QUIET}, {@link #TOUCHED}) at {@code address}. */
   int flags(long address) {
-    return flagsAt(address) & (CHANGED | STORED | ABSENT);
+    return flagsAt(address) & (CHANGED | STORED | ABSENT | QUIET | TOUCHED);
   }
 
   /** The value of the entry at {@code address}, null if it is absent. */
@@ -144,6 +154,19 @@ final class PackedConnections {
    * pushing another one in.
    */
   boolean replace(long address, byte[] value) {
+    return replace(address, value, CHANGED);
+  }
+
+  /**
+   * Like {@link #replace}, for a change that keeps the connection where it was persisted: the entry
+   * is {@link #QUIET} (written when it leaves, or by {@link #drainQuiet}), not changed, unless it
+   * already was.
+   */
+  boolean replaceQuietly(long address, byte[] value) {
+    return replace(address, value, QUIET | TOUCHED);
+  }
+
+  private boolean replace(long address, byte[] value, int how) {
     byte[] chunk = arena.chunkOf(address);
     int at = arena.offsetOf(address);
     int keyLength = chunk[at + 1] & 0xff;
@@ -154,10 +177,13 @@ final class PackedConnections {
     chunk[at + 2] = (byte) (value.length >>> 8);
     chunk[at + 3] = (byte) value.length;
     int f = chunk[at] & 0xff;
-    if ((f & CHANGED) == 0) {
+    if ((how & CHANGED) != 0 && (f & CHANGED) == 0) {
       changedCount++;
     }
-    chunk[at] = (byte) ((f & ~ABSENT) | CHANGED | RECENT);
+    if ((how & TOUCHED) != 0 && (f & TOUCHED) == 0) {
+      touchedCount++;
+    }
+    chunk[at] = (byte) ((f & ~ABSENT) | how | RECENT);
     if ((f & LISTED) == 0) {
       list(address);
     }
@@ -212,7 +238,7 @@ final class PackedConnections {
     }
     byte[] chunk = arena.chunkOf(address);
     int at = arena.offsetOf(address);
-    int f = (flags & (CHANGED | STORED)) | (value == null ? ABSENT : 0) | RECENT;
+    int f = (flags & (CHANGED | STORED | QUIET)) | (value == null ? ABSENT : 0) | RECENT;
     int valueLength = value == null ? 0 : value.length;
     chunk[at] = (byte) f;
     chunk[at + 1] = (byte) key.length;
@@ -236,7 +262,10 @@ final class PackedConnections {
       long address = listed[n];
       int f = flagsAt(address);
       if ((f & (CHANGED | FREE)) != CHANGED) {
-        continue; // taken, pushed out, or its block reused by an entry written already
+        if ((f & (TOUCHED | FREE)) == TOUCHED) {
+          setFlags(address, f & ~(TOUCHED | LISTED)); // quiet: stays so, and is no longer busy
+        }
+        continue; // else taken, pushed out, or its block reused by an entry written already
       }
       writeIfNeeded(f, address, writer);
       changedCount--;
@@ -244,10 +273,33 @@ final class PackedConnections {
         setFlags(address, f & ~CHANGED);
         remove(address);
       } else {
-        setFlags(address, (f & ~(CHANGED | LISTED)) | STORED);
+        setFlags(address, (f & ~(CHANGED | LISTED | QUIET | TOUCHED)) | STORED);
       }
     }
     listedCount = 0;
+    touchedCount = 0;
+  }
+
+  /**
+   * Hands every {@link #QUIET} entry that is not also changed to {@code writer} (call
+   * {@link #drainChanged} first for those), by a walk over the whole index; returns how many.
+   * After it, none is quiet.
+   */
+  int drainQuiet(Writer writer) {
+    int written = 0;
+    for (int i = 0; i < index.length(); i++) {
+      if (!index.occupied(i)) {
+        continue;
+      }
+      long address = index.addressAt(i);
+      int f = flagsAt(address);
+      if ((f & (QUIET | CHANGED)) == QUIET) {
+        writer.write(keyAt(address), valueAt(address));
+        setFlags(address, (f & ~QUIET) | STORED);
+        written++;
+      }
+    }
+    return written;
   }
 
   /** Whether an entry that the store below holds has left the table since the last call. */
@@ -265,6 +317,7 @@ final class PackedConnections {
     hand = 0;
     listedCount = 0;
     changedCount = 0;
+    touchedCount = 0;
     storedLeft = false;
   }
 
@@ -284,8 +337,8 @@ final class PackedConnections {
         setFlags(address, f & ~RECENT);
         continue;
       }
-      if ((f & CHANGED) != 0) {
-        writeIfNeeded(f, address, writer);
+      if ((f & (CHANGED | QUIET)) != 0) {
+        writeIfNeeded(f, address, writer); // memory has the only copy of a quiet change
       }
       if ((f & ABSENT) == 0 && (f & (CHANGED | STORED)) != 0) {
         storedLeft = true; // the store below has it now, memory does not
@@ -316,7 +369,7 @@ final class PackedConnections {
 
   private void list(long address) {
     if (listedCount == listed.length) {
-      if (listedCount >= 2 * changedCount + 1024) {
+      if (listedCount >= 2 * (changedCount + touchedCount) + 1024) {
         compactListed();
       }
       if (listedCount == listed.length) {
@@ -327,7 +380,7 @@ final class PackedConnections {
     listed[listedCount++] = address;
   }
 
-  /** Keeps only the listed blocks that hold a changed entry, each once. */
+  /** Keeps only the listed blocks that hold a changed or touched entry, each once. */
   private void compactListed() {
     int kept = 0;
     for (int n = 0; n < listedCount; n++) {
@@ -337,7 +390,7 @@ final class PackedConnections {
     for (int n = 0; n < listedCount; n++) {
       long address = listed[n];
       int f = flagsAt(address);
-      if ((f & (CHANGED | FREE | LISTED)) == CHANGED) {
+      if ((f & (FREE | LISTED)) == 0 && (f & (CHANGED | TOUCHED)) != 0) {
         setFlags(address, f | LISTED);
         listed[kept++] = address;
       }
@@ -399,8 +452,12 @@ final class PackedConnections {
 
   private void free(long address) {
     frees++;
-    if ((flagsAt(address) & CHANGED) != 0) {
+    int f = flagsAt(address);
+    if ((f & CHANGED) != 0) {
       changedCount--;
+    }
+    if ((f & TOUCHED) != 0) {
+      touchedCount--;
     }
     arena.free(address);
   }

@@ -30,6 +30,7 @@ public class StreamsApp implements AutoCloseable {
     this.streams = new KafkaStreams(topology, streamsProperties);
     this.records = metric("stream-thread-metrics", "process-total");
     streams.setStateListener((now, before) -> {
+      stateChanged(now);
       if (now == KafkaStreams.State.RUNNING || now == KafkaStreams.State.ERROR) {
         running.countDown();
       }
@@ -71,8 +72,18 @@ public class StreamsApp implements AutoCloseable {
     return new MetricSum(streams, group, metricName);
   }
 
+  /**
+   * Called when the instance changes state, on the thread that changed it (a stream thread when a
+   * rebalance begins: before it gives up any partition).
+   */
+  protected void stateChanged(KafkaStreams.State now) {}
+
+  /** Called before the instance is asked to close (and so before its last commits). */
+  protected void closing() {}
+
   @Override
   public void close() {
+    closing();
     streams.close(Duration.ofSeconds(30));
   }
 
@@ -84,6 +95,7 @@ public class StreamsApp implements AutoCloseable {
    * the same process (the benchmark's phases), leaving is right.
    */
   public void closeLeavingGroup() {
+    closing();
     streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
         .withTimeout(Duration.ofSeconds(30)));
   }

@@ -634,13 +634,13 @@ class ConnectionCacheStoreTest {
     return System.nanoTime() + 3_600_000_000_000L;
   }
 
-  private static FlowKey udpKey(int client) {
+  static FlowKey udpKey(int client) {
     String client4 = "10.0." + (client / 250) + "." + (1 + client % 250);
     return FlowKey.of(0, UDP, IpAddress.parse(client4), 40000, IpAddress.parse("198.51.100.53"), 53);
   }
 
   /** A DNS-sized datagram at {@code second} seconds, from the server when {@code fromServer}. */
-  private static io.flowinspect.inspect.engine.Packet udp(int second, boolean fromServer) {
+  static io.flowinspect.inspect.engine.Packet udp(int second, boolean fromServer) {
     return AvroMapping.packet(TopologyHarness.udp(T0 + second * SECOND, fromServer, 40));
   }
 
