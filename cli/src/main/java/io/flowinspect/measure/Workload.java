@@ -61,7 +61,9 @@ public record Workload(Path setup, Path measured, String description, boolean ge
    *   <li>{@code held:connections=N,packets=P,seed=S} — N handshakes (setup), then P data segments on
    *       connections drawn at random from all N (measured), so the table holds N connections
    *       throughout the measurement (defaults 10000, 2000000, 1). Its warm-up is a held workload
-   *       of at most {@value #WARM_UP_HELD_CONNECTIONS} connections.</li>
+   *       of at most {@value #WARM_UP_HELD_CONNECTIONS} connections. With {@code exchanged=1}, the setup
+   *       also has one data segment each way per connection, so that the measured segments move no
+   *       connection to another state (a long-running population).</li>
    * </ul>
    */
   public static Workload synthesize(String spec, Path dir) throws IOException {
@@ -93,16 +95,20 @@ public record Workload(Path setup, Path measured, String description, boolean ge
         long connections = take(p, "connections", 10_000);
         long packets = take(p, "packets", 2_000_000);
         long seed = take(p, "seed", 1);
+        long exchanged = take(p, "exchanged", 0);
         refuseLeftovers(p, spec);
         if (connections > Integer.MAX_VALUE) {
           throw new IllegalArgumentException("held: at most " + Integer.MAX_VALUE + " connections");
         }
-        Workload measured = held(dir, "held", (int) connections, packets, seed);
+        if (exchanged != 0 && exchanged != 1) {
+          throw new IllegalArgumentException("held: exchanged is 0 or 1, not " + exchanged + " in '" + spec + "'");
+        }
+        Workload measured = held(dir, "held", (int) connections, packets, seed, exchanged == 1);
         if (!withWarmUp || connections <= WARM_UP_HELD_CONNECTIONS) {
           return measured;
         }
         Workload warmUp = held(dir, "held-warm-up", WARM_UP_HELD_CONNECTIONS, Math.min(packets, WARM_UP_PACKETS),
-            seed);
+            seed, exchanged == 1);
         return new Workload(measured.setup(), measured.measured(), measured.description(), true, warmUp);
       }
       default -> throw new IllegalArgumentException("unknown workload '" + kind + "' in '" + spec
@@ -110,19 +116,23 @@ public record Workload(Path setup, Path measured, String description, boolean ge
     }
   }
 
-  private static Workload held(Path dir, String name, int connections, long packets, long seed) throws IOException {
+  private static Workload held(Path dir, String name, int connections, long packets, long seed, boolean exchanged)
+      throws IOException {
     HeldConnections held = new HeldConnections(connections, seed);
     Path setup = dir.resolve(name + "-setup.pcap");
     Path measured = dir.resolve(name + "-traffic.pcap");
     try (PcapWriter w = new PcapWriter(setup)) {
       held.writeHandshakes(w::write);
+      if (exchanged) {
+        held.writeFirstExchange(w::write);
+      }
     }
     try (PcapWriter w = new PcapWriter(measured)) {
       held.writeTraffic(w::write, packets);
     }
     return new Workload(setup, measured, String.format(Locale.ROOT,
-        "synthetic held connections: %d open TCP connections, then %d data segments on random ones, seed %d",
-        connections, packets, seed), true);
+        "synthetic held connections: %d open TCP connections%s, then %d data segments on random ones, seed %d",
+        connections, exchanged ? " that have exchanged data" : "", packets, seed), true);
   }
 
   private static Map<String, Long> parameters(String text, String spec) {

@@ -60,6 +60,22 @@ public final class HeldConnections {
     return 3L * connections;
   }
 
+  /**
+   * Writes one data segment from each side of every connection, the server's acknowledging the
+   * client's; call after the handshakes. After it, a data segment changes a connection's counters,
+   * times and windows only: its history letters and states are all there (a long-running
+   * population, where the handshakes alone leave every connection's first data to come).
+   */
+  public long writeFirstExchange(LoadGenerator.FrameSink sink) throws IOException {
+    for (int i = 0; i < connections; i++) {
+      sink.frame(tick(), segment(i, true, 0x18, clientSeq[i], serverSeq[i], true));
+      clientSeq[i] += PAYLOAD;
+      sink.frame(tick(), segment(i, false, 0x18, serverSeq[i], clientSeq[i], true));
+      serverSeq[i] += PAYLOAD;
+    }
+    return 2L * connections;
+  }
+
   /** Writes {@code packets} data segments on connections chosen at random; call after the handshakes. */
   public long writeTraffic(LoadGenerator.FrameSink sink, long packets) throws IOException {
     SplittableRandom random = new SplittableRandom(seed ^ 0x5DEECE66DL);

@@ -196,6 +196,29 @@ class WorkloadTest {
   }
 
   @Test
+  void anExchangedHeldWorkloadsSetupHasOneDataSegmentEachWayAfterEveryHandshake() throws Exception {
+    Workload w = Workload.synthesize("held:connections=40,packets=100,exchanged=1", dir);
+
+    List<Packet> setup = read(w.setup());
+    assertThat(setup).hasSize(5 * 40);
+    List<Packet> exchange = setup.subList(3 * 40, 5 * 40);
+    Set<String> handshaken = new HashSet<>();
+    setup.subList(0, 3 * 40).forEach(p -> handshaken.add(p.connection()));
+    for (int i = 0; i < 40; i++) {
+      Packet fromClient = exchange.get(2 * i);
+      Packet fromServer = exchange.get(2 * i + 1);
+      assertThat(List.of(fromClient.tcpFlags(), fromServer.tcpFlags())).containsExactly(PSH_ACK, PSH_ACK);
+      assertThat(fromClient.payload()).isPositive();
+      assertThat(fromServer.connection()).isEqualTo(fromClient.connection());
+      assertThat(handshaken).contains(fromClient.connection());
+    }
+    assertThat(read(w.measured())).hasSize(100);
+    assertThat(w.description()).contains("40 open TCP connections that have exchanged data");
+    assertThatThrownBy(() -> Workload.synthesize("held:connections=4,exchanged=2", dir))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("exchanged is 0 or 1");
+  }
+
+  @Test
   void aHeldWorkloadWithinTheWarmUpsSizeWarmsUpOnItself() throws Exception {
     Workload w = Workload.synthesize("held:connections=50,packets=300", dir);
 

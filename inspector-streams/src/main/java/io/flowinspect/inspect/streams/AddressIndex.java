@@ -54,6 +54,11 @@ final class AddressIndex {
     return slots.length == 0 || slots[slot] == 0 ? -1 : slot;
   }
 
+  /** The raw content of a slot (for reads made only to bring it into the CPU's cache). */
+  long raw(int slot) {
+    return slots[slot];
+  }
+
   boolean occupied(int slot) {
     return slots[slot] != 0;
   }

@@ -34,9 +34,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class ConnectionCacheStore extends HoldingStore implements ConnectionTable {
 
-  /** Packed entries changed or updated in place since the commit (busy: decoded at their next packet), or absent. */
-  private static final int BUSY_OR_ABSENT =
-      PackedConnections.CHANGED | PackedConnections.TOUCHED | PackedConnections.ABSENT;
+  /** Packed entries updated in place lately (busy: decoded at their next packet), or absent. */
+  private static final int BUSY_OR_ABSENT = PackedConnections.TOUCHED | PackedConnections.ABSENT;
 
   /** Changes written ahead per RocksDB write batch, so that a deadline is checked every few dozen writes. */
   private static final int WRITE_AHEAD_BATCH = 64;
@@ -81,6 +80,12 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   private long packedAddress;
   private long packedFrees;
   private long updatedPacked;
+  /** Packed connections from which a batch's lookups are started ahead ({@link #startLookups}). */
+  static final int TOUCH_AHEAD_FROM = 200_000;
+  private byte[][] touchKeys = new byte[0][];
+  private int[] touchHomes = new int[0];
+  /** What the reads ahead read: kept, so that they are not optimized away. */
+  private long touched;
   /** {@link Conn#transitionSignature} of the connection {@link #packedKey}, as it was looked up. */
   private long packedSignature;
 
@@ -123,6 +128,26 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     this.packed = new PackedConnections(packedBytes);
   }
 
+  /**
+   * Before a batch's packets are inspected: starts the packed-memory lookups of its connections
+   * ({@link PackedConnections#touch}), so that their cache misses overlap. Only where packed
+   * memory is large enough for its lookups to miss the CPU's caches. Changes nothing.
+   */
+  void startLookups(FlowKey[] keys) {
+    if (packed.size() < TOUCH_AHEAD_FROM || keys.length < 2) {
+      return;
+    }
+    if (touchKeys.length < keys.length) {
+      touchKeys = new byte[keys.length][];
+      touchHomes = new int[keys.length];
+    }
+    for (int n = 0; n < keys.length; n++) {
+      touchKeys[n] = StateCodec.encode(keys[n]);
+    }
+    touched += packed.touch(touchKeys, keys.length, touchHomes);
+    java.util.Arrays.fill(touchKeys, 0, keys.length, null);
+  }
+
   @Override
   public Conn get(FlowKey key) {
     boolean everyConnectionIsHere = complete(); // first, as it may fill the cache
@@ -161,12 +186,13 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   }
 
   /**
-   * A connection in packed memory that has not changed since the last commit stays there: it is
-   * decoded for this packet and written back in place at the put. Taking it into the decoded
-   * cache would push the cache's oldest out into packed memory for every such packet, the work
-   * that dominates when connections far outnumber the cache and each sees a packet now and then
-   * (ten million connections at a few hundred thousand packets a second). A second packet before
-   * the commit finds the entry changed, and takes it into the cache: it is busy.
+   * A connection in packed memory that is not busy stays there: it is decoded for this packet
+   * and written back in place at the put. Taking it into the decoded cache would push the cache's
+   * oldest out into packed memory for every such packet, the work that dominates when
+   * connections far outnumber the cache and each sees a packet now and then (ten million
+   * connections at a few hundred thousand packets a second). Busy means touched again before as
+   * many other packed entries were touched as the decoded cache holds (or the commit came): then
+   * the cache can keep it until its next packet, and the lookup takes it in.
    */
   private Conn lookedUpInPacked(FlowKey key, long address) {
     packedKey = key;
@@ -190,6 +216,9 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
         updatedPacked++;
         if (quietly) {
           changedQuietly();
+        }
+        if (packed.touched() > capacity) {
+          packed.forgetTouches();
         }
         return;
       }

@@ -41,7 +41,10 @@ final class PackedConnections {
    * table or by {@link #drainQuiet}, not at commits.
    */
   static final int QUIET = 1 << 6;
-  /** Updated in place since the last commit (listed, so that the commit clears it): a busy entry. */
+  /**
+   * Updated in place lately: since the last commit or {@link #forgetTouches} (listed, so that
+   * either can clear it). A lookup that finds it takes the entry into the decoded cache: busy.
+   */
   static final int TOUCHED = 1 << 7;
 
   private static final int HEADER = 5;
@@ -154,7 +157,7 @@ final class PackedConnections {
    * pushing another one in.
    */
   boolean replace(long address, byte[] value) {
-    return replace(address, value, CHANGED);
+    return replace(address, value, CHANGED | TOUCHED);
   }
 
   /**
@@ -188,6 +191,54 @@ final class PackedConnections {
       list(address);
     }
     return true;
+  }
+
+  /** Entries {@link #TOUCHED} now. */
+  int touched() {
+    return touchedCount;
+  }
+
+  /**
+   * Clears every {@link #TOUCHED} flag, and keeps only changed entries listed. Called once as
+   * many entries are touched as the decoded cache holds: an entry touched again before that is
+   * one the decoded cache could keep until its next packet, and one touched again only after it
+   * would have been pushed out of the cache unused.
+   */
+  void forgetTouches() {
+    for (int n = 0; n < listedCount; n++) {
+      long address = listed[n];
+      int f = flagsAt(address);
+      if ((f & (TOUCHED | FREE)) == TOUCHED) {
+        setFlags(address, f & ~TOUCHED);
+      }
+    }
+    touchedCount = 0;
+    compactListed();
+  }
+
+  /**
+   * Reads, for each of the first {@code count} keys, the first index slot of its probe run, and
+   * then the first bytes of the entry that slot points to, acting on neither: loads that depend
+   * on nothing before them, so that the cache misses of a batch's lookups are waited for together
+   * rather than one after the other. Returns a value made of what was read, for the caller to
+   * keep (so that the compiler does not drop the reads).
+   */
+  long touch(byte[][] keys, int count, int[] homes) {
+    if (disabled) {
+      return 0;
+    }
+    long sum = 0;
+    for (int n = 0; n < count; n++) {
+      homes[n] = index.home(hash(keys[n]));
+      sum += index.raw(homes[n]);
+    }
+    for (int n = 0; n < count; n++) {
+      if (index.occupied(homes[n])) {
+        long address = index.addressAt(homes[n]);
+        sum += arena.chunkOf(address)[arena.offsetOf(address)];
+      }
+    }
+    return sum;
   }
 
   /** Blocks freed so far: an address from {@link #find} is good while this stays the same. */

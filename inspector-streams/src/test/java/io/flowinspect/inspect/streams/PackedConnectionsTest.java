@@ -2,7 +2,9 @@ package io.flowinspect.inspect.streams;
 
 import static io.flowinspect.inspect.streams.PackedConnections.ABSENT;
 import static io.flowinspect.inspect.streams.PackedConnections.CHANGED;
+import static io.flowinspect.inspect.streams.PackedConnections.QUIET;
 import static io.flowinspect.inspect.streams.PackedConnections.STORED;
+import static io.flowinspect.inspect.streams.PackedConnections.TOUCHED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -58,12 +60,37 @@ class PackedConnectionsTest {
 
     assertThat(t.find(b("k1"))).isEqualTo(address);
     assertThat(t.frees()).isEqualTo(frees);
-    assertThat(t.flags(address)).isEqualTo(CHANGED | STORED);
+    assertThat(t.flags(address)).isEqualTo(CHANGED | STORED | TOUCHED);
     assertThat(t.changed()).isEqualTo(1);
+    assertThat(t.touched()).isEqualTo(1);
     t.drainChanged(writer);
     assertThat(writes).containsExactly("k1=third value");
     assertThat(new String(t.value(address), StandardCharsets.UTF_8)).isEqualTo("third value");
     assertThat(t.flags(address)).isEqualTo(STORED);
+    assertThat(t.touched()).isZero();
+  }
+
+  @Test
+  void forgettingTouchesClearsThemAndKeepsTheChangedEntriesForTheCommit() {
+    PackedConnections t = new PackedConnections(1 << 20);
+    t.add(b("changed"), b("v1"), STORED, writer);
+    t.add(b("quiet"), b("v2"), STORED, writer);
+    long changedAt = t.find(b("changed"));
+    long quietAt = t.find(b("quiet"));
+    t.replace(changedAt, b("v3"));
+    t.replaceQuietly(quietAt, b("v4"));
+    assertThat(t.touched()).isEqualTo(2);
+
+    t.forgetTouches();
+
+    assertThat(t.touched()).isZero();
+    assertThat(t.flags(changedAt)).isEqualTo(CHANGED | STORED);
+    assertThat(t.flags(quietAt)).isEqualTo(QUIET | STORED);
+    t.drainChanged(writer);
+    assertThat(writes).containsExactly("changed=v3");
+    assertThat(t.drainQuiet(writer)).isEqualTo(1);
+    assertThat(writes).containsExactly("changed=v3", "quiet=v4");
+    assertThat(t.flags(quietAt)).isEqualTo(STORED);
   }
 
   @Test
@@ -267,6 +294,9 @@ class PackedConnectionsTest {
           memory.values().removeIf(String::isEmpty); // written removals are forgotten
           changed.keySet().retainAll(memory.keySet());
           changed.replaceAll((k, v) -> false);
+        }
+        if (step % 97 == 0) {
+          t.forgetTouches(); // changes nothing that the model sees
         }
         assertThat(t.bytes()).isLessThanOrEqualTo(budget);
       }
