@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
 final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey, InspectBatch, Object, Object> {
   private static final Logger LOG = LoggerFactory.getLogger(InspectProcessor.class);
   private static final Duration IDLE_WRITES_EVERY = Duration.ofMillis(10);
-  private static final boolean TOUCH_AHEAD = !Boolean.getBoolean("flowinspect.noTouchAhead"); // A/B only
   private final InspectorSettings settings;
   private ProcessorContext<Object, Object> context;
   private Inspector inspector;
@@ -142,9 +141,7 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
     }
     Packet[] packets = batch.packets();
     int[] keyIndex = batch.keyIndex();
-    if (TOUCH_AHEAD) {
-      connections.startLookups(keys);
-    }
+    connections.startLookups(keys);
     for (int i = 0; i < packets.length; i++) {
       inspector.inspect(keys[keyIndex[i]], packets[i]);
     }

@@ -9,8 +9,8 @@ import java.util.Arrays;
  *
  * <p>Layout. Entries live in blocks of a {@link BlockArena} (16-byte size classes carved from
  * chunks of up to 16 MiB, reused by later entries of their class, never compacted). An entry is a
- * 5-byte header (flags, key length, value length, the arena's size class) followed by the key
- * and the value. An {@link AddressIndex} (open addressing over longs) maps a key's hash to its
+ * 5-byte header (flags, key length, value length in ten bits under the epoch of its last touch
+ * in four, the arena's size class) followed by the key and the value. An {@link AddressIndex} (open addressing over longs) maps a key's hash to its
  * block. The chunks and
  * the index stay within the budget; when they are full, an entry takes a free block of a larger
  * class before anything is pushed out, and the table starts over when its free space has become
@@ -42,10 +42,16 @@ final class PackedConnections {
    */
   static final int QUIET = 1 << 6;
   /**
-   * Updated in place lately: since the last commit or {@link #forgetTouches} (listed, so that
-   * either can clear it). A lookup that finds it takes the entry into the decoded cache: busy.
+   * Updated in place lately: since the last commit or {@link #forgetTouches}. A lookup that finds
+   * it takes the entry into the decoded cache: busy. Not a bit of the flags byte but a stamp of
+   * the touch's epoch in the high bits of the value length (which needs ten), so that forgetting
+   * every touch is one increment and not a walk over the touched entries (a cache miss each:
+   * a tenth of the stream thread with ten million connections). {@link #flags} reports it.
    */
   static final int TOUCHED = 1 << 7;
+  private static final int EPOCH_SHIFT = 4;
+  /** Epochs run from 1 to this; 0 stamps an entry never touched. After a wrap an old stamp may look current: then an idle entry counts as busy once. */
+  private static final int EPOCHS = 15;
 
   private static final int HEADER = 5;
   /** Larger entries are not packed (the caller writes them below instead). */
@@ -79,8 +85,9 @@ final class PackedConnections {
   private long[] listed = new long[1024];
   private int listedCount;
   private int changedCount;
-  /** Entries {@link #TOUCHED} (listed too, until the next commit). */
+  /** Entries stamped with the current epoch. */
   private int touchedCount;
+  private int epoch = 1;
   private boolean storedLeft;
   private long startedOver;
   private long frees;
@@ -141,7 +148,7 @@ final class PackedConnections {
 
   /** The flags ({@link #CHANGED}, {@link #STORED}, {@link #ABSENT}, {@link #QUIET}, {@link #TOUCHED}) at {@code address}. */
   int flags(long address) {
-    return flagsAt(address) & (CHANGED | STORED | ABSENT | QUIET | TOUCHED);
+    return flagsAt(address) & (CHANGED | STORED | ABSENT | QUIET) | (epochAt(address) == epoch ? TOUCHED : 0);
   }
 
   /** The value of the entry at {@code address}, null if it is absent. */
@@ -177,17 +184,17 @@ final class PackedConnections {
       return false;
     }
     System.arraycopy(value, 0, chunk, at + HEADER + keyLength, value.length);
-    chunk[at + 2] = (byte) (value.length >>> 8);
+    if ((chunk[at + 2] & 0xff) >>> EPOCH_SHIFT != epoch) {
+      touchedCount++;
+    }
+    chunk[at + 2] = (byte) (epoch << EPOCH_SHIFT | value.length >>> 8);
     chunk[at + 3] = (byte) value.length;
     int f = chunk[at] & 0xff;
     if ((how & CHANGED) != 0 && (f & CHANGED) == 0) {
       changedCount++;
     }
-    if ((how & TOUCHED) != 0 && (f & TOUCHED) == 0) {
-      touchedCount++;
-    }
-    chunk[at] = (byte) ((f & ~ABSENT) | how | RECENT);
-    if ((f & LISTED) == 0) {
+    chunk[at] = (byte) ((f & ~ABSENT) | (how & ~TOUCHED) | RECENT);
+    if ((how & CHANGED) != 0 && (f & LISTED) == 0) {
       list(address);
     }
     return true;
@@ -199,21 +206,14 @@ final class PackedConnections {
   }
 
   /**
-   * Clears every {@link #TOUCHED} flag, and keeps only changed entries listed. Called once as
-   * many entries are touched as the decoded cache holds: an entry touched again before that is
-   * one the decoded cache could keep until its next packet, and one touched again only after it
-   * would have been pushed out of the cache unused.
+   * Forgets every touch (a new epoch). Called once as many entries are touched as the decoded
+   * cache holds: an entry touched again before that is one the decoded cache could keep until
+   * its next packet, and one touched again only after it would have been pushed out of the cache
+   * unused.
    */
   void forgetTouches() {
-    for (int n = 0; n < listedCount; n++) {
-      long address = listed[n];
-      int f = flagsAt(address);
-      if ((f & (TOUCHED | FREE)) == TOUCHED) {
-        setFlags(address, f & ~TOUCHED);
-      }
-    }
+    epoch = epoch % EPOCHS + 1;
     touchedCount = 0;
-    compactListed();
   }
 
   /**
@@ -313,10 +313,7 @@ final class PackedConnections {
       long address = listed[n];
       int f = flagsAt(address);
       if ((f & (CHANGED | FREE)) != CHANGED) {
-        if ((f & (TOUCHED | FREE)) == TOUCHED) {
-          setFlags(address, f & ~(TOUCHED | LISTED)); // quiet: stays so, and is no longer busy
-        }
-        continue; // else taken, pushed out, or its block reused by an entry written already
+        continue; // taken, pushed out, or its block reused by an entry written already
       }
       writeIfNeeded(f, address, writer);
       changedCount--;
@@ -324,11 +321,11 @@ final class PackedConnections {
         setFlags(address, f & ~CHANGED);
         remove(address);
       } else {
-        setFlags(address, (f & ~(CHANGED | LISTED | QUIET | TOUCHED)) | STORED);
+        setFlags(address, (f & ~(CHANGED | LISTED | QUIET)) | STORED);
       }
     }
     listedCount = 0;
-    touchedCount = 0;
+    forgetTouches();
   }
 
   /**
@@ -420,7 +417,7 @@ final class PackedConnections {
 
   private void list(long address) {
     if (listedCount == listed.length) {
-      if (listedCount >= 2 * (changedCount + touchedCount) + 1024) {
+      if (listedCount >= 2 * changedCount + 1024) {
         compactListed();
       }
       if (listedCount == listed.length) {
@@ -431,7 +428,7 @@ final class PackedConnections {
     listed[listedCount++] = address;
   }
 
-  /** Keeps only the listed blocks that hold a changed or touched entry, each once. */
+  /** Keeps only the listed blocks that hold a changed entry, each once. */
   private void compactListed() {
     int kept = 0;
     for (int n = 0; n < listedCount; n++) {
@@ -441,7 +438,7 @@ final class PackedConnections {
     for (int n = 0; n < listedCount; n++) {
       long address = listed[n];
       int f = flagsAt(address);
-      if ((f & (FREE | LISTED)) == 0 && (f & (CHANGED | TOUCHED)) != 0) {
+      if ((f & (CHANGED | FREE | LISTED)) == CHANGED) {
         setFlags(address, f | LISTED);
         listed[kept++] = address;
       }
@@ -507,9 +504,6 @@ final class PackedConnections {
     if ((f & CHANGED) != 0) {
       changedCount--;
     }
-    if ((f & TOUCHED) != 0) {
-      touchedCount--;
-    }
     arena.free(address);
   }
 
@@ -534,8 +528,13 @@ final class PackedConnections {
       return null;
     }
     int from = at + HEADER + (chunk[at + 1] & 0xff);
-    int length = (chunk[at + 2] & 0xff) << 8 | (chunk[at + 3] & 0xff);
+    int length = (chunk[at + 2] & 0x03) << 8 | (chunk[at + 3] & 0xff);
     return Arrays.copyOfRange(chunk, from, from + length);
+  }
+
+  /** The epoch of the entry's last touch (0: never touched). */
+  private int epochAt(long address) {
+    return (arena.chunkOf(address)[arena.offsetOf(address) + 2] & 0xff) >>> EPOCH_SHIFT;
   }
 
   private int flagsAt(long address) {
