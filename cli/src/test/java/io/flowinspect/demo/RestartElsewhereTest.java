@@ -53,13 +53,7 @@ class RestartElsewhereTest {
           .start(Duration.ofSeconds(60))) {
         try (PacketPublisher publisher = publisher(bootstrap, topics)) {
           for (int n = 1; n <= CONNECTIONS; n++) {
-            long at = T0 + n * SECOND;
-            FlowKey key = key(n);
-            publisher.publish(key, tcp(at, false, SYN, 100, 0));
-            if (n % 2 == 0) { // every other one answered and established
-              publisher.publish(key, tcp(at + 1, true, SYN | ACK, 900, 101));
-              publisher.publish(key, tcp(at + 2, false, ACK, 101, 901));
-            }
+            publishOpening(publisher, n, n % 2 == 0); // every other one answered and established
           }
         }
         Await.until(() -> inspector.connectionsTracked() == CONNECTIONS,
@@ -106,11 +100,7 @@ class RestartElsewhereTest {
           .start(Duration.ofSeconds(60))) {
         try (PacketPublisher publisher = publisher(bootstrap, topics)) {
           for (int n = 1; n <= CONNECTIONS; n++) {
-            long at = T0 + n * SECOND;
-            FlowKey key = key(n);
-            publisher.publish(key, tcp(at, false, SYN, 100, 0));
-            publisher.publish(key, tcp(at + 1, true, SYN | ACK, 900, 101));
-            publisher.publish(key, tcp(at + 2, false, ACK, 101, 901));
+            publishOpening(publisher, n, true);
           }
           publisher.flush();
           Await.until(() -> inspector.packetsInspected() == CONNECTIONS * 3L, "the handshakes are inspected");
@@ -156,6 +146,17 @@ class RestartElsewhereTest {
         StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100",
         StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000",
         StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000"));
+  }
+
+  /** Connection {@code n}'s SYN at second n, and when {@code answered} the rest of its handshake. */
+  private static void publishOpening(PacketPublisher publisher, int n, boolean answered) {
+    long at = T0 + n * SECOND;
+    FlowKey key = key(n);
+    publisher.publish(key, tcp(at, false, SYN, 100, 0));
+    if (answered) {
+      publisher.publish(key, tcp(at + 1, true, SYN | ACK, 900, 101));
+      publisher.publish(key, tcp(at + 2, false, ACK, 101, 901));
+    }
   }
 
   private static PacketPublisher publisher(String bootstrap, Topics topics) {
