@@ -16,13 +16,12 @@ final class CacheSlot {
   boolean stored;
   /** Changed quietly since it was last written (with quiet changes on): written when it leaves memory. */
   boolean quiet;
-  /** {@link Conn#transitionSignature} of what the store below holds, when {@code stored}. */
+  /** With quiet changes on: {@link Conn#transitionSignature} of what the store below holds, when {@code stored}. */
   long signature;
 
   CacheSlot(FlowKey key, Conn conn, boolean stored) {
     this.key = key;
     this.conn = conn;
     this.stored = stored;
-    this.signature = conn == null ? 0 : conn.transitionSignature();
   }
 }

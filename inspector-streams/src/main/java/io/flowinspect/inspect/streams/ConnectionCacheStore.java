@@ -5,6 +5,7 @@ import io.flowinspect.inspect.engine.ConnectionTable;
 import io.flowinspect.inspect.engine.FlowKey;
 import io.flowinspect.inspect.engine.StateCodec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -145,7 +146,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
       touchKeys[n] = StateCodec.encode(keys[n]);
     }
     touched += packed.touch(touchKeys, keys.length, touchHomes);
-    java.util.Arrays.fill(touchKeys, 0, keys.length, null);
+    Arrays.fill(touchKeys, 0, keys.length, null);
   }
 
   @Override
@@ -162,7 +163,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
       }
       PackedConnections.Taken t = at < 0 ? null : packed.take(encodedKey);
       if (t != null) {
-        s = new CacheSlot(key, t.value() == null ? null : StateCodec.decodeConn(t.value()), t.stored());
+        s = slotAsStored(key, t.value() == null ? null : StateCodec.decodeConn(t.value()), t.stored());
         s.quiet = (t.flags() & PackedConnections.QUIET) != 0;
         if (t.changed()) {
           changed.mark(s);
@@ -172,7 +173,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
         byte[] v = wrapped().get(Bytes.wrap(encodedKey != null ? encodedKey : StateCodec.encode(key)));
         // A miss is remembered too: a new connection is looked up, then put, then (if short) removed,
         // and a connection that never reached the store below needs no tombstone there.
-        s = new CacheSlot(key, v == null ? null : StateCodec.decodeConn(v), v != null);
+        s = slotAsStored(key, v == null ? null : StateCodec.decodeConn(v), v != null);
       }
       if (s != null) {
         slots.put(key, s);
@@ -183,6 +184,18 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     lastSlot = s;
     absentKey = s == null ? key : null;
     return s == null ? null : s.conn;
+  }
+
+  /**
+   * A slot for a connection as the store below (or packed memory, which holds it as the store
+   * below does, or as changed) has it; with quiet changes on, with that state's signature.
+   */
+  private CacheSlot slotAsStored(FlowKey key, Conn conn, boolean stored) {
+    CacheSlot s = new CacheSlot(key, conn, stored);
+    if (quietChanges && conn != null) {
+      s.signature = conn.transitionSignature();
+    }
+    return s;
   }
 
   /**
@@ -202,7 +215,9 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     lastSlot = null;
     absentKey = null;
     Conn conn = StateCodec.decodeConn(packed.value(address));
-    packedSignature = conn.transitionSignature();
+    if (quietChanges) {
+      packedSignature = conn.transitionSignature();
+    }
     return conn;
   }
 
@@ -409,7 +424,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
           continue;
         }
         if (slots.size() < capacity) {
-          slots.putIfAbsent(key, new CacheSlot(key, conn, true));
+          slots.putIfAbsent(key, slotAsStored(key, conn, true));
         } else if (!packed.add(e.key.get(), e.value, PackedConnections.STORED, this::writeBelow)
             || packed.storedEntryLeft()) {
           fits = false; // what was read stays, as a warm start
@@ -566,7 +581,9 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     s.quiet = false;
     if (s.conn != null) {
       s.stored = true;
-      s.signature = s.conn.transitionSignature();
+      if (quietChanges) {
+        s.signature = s.conn.transitionSignature();
+      }
       return KeyValue.pair(Bytes.wrap(StateCodec.encode(s.key)), StateCodec.encode(s.conn));
     }
     if (s.stored) {
