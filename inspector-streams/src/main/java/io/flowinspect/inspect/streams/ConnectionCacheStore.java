@@ -5,7 +5,6 @@ import io.flowinspect.inspect.engine.ConnectionTable;
 import io.flowinspect.inspect.engine.FlowKey;
 import io.flowinspect.inspect.engine.StateCodec;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -81,12 +80,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   private long packedAddress;
   private long packedFrees;
   private long updatedPacked;
-  /** Packed connections from which a batch's lookups are started ahead ({@link #startLookups}). */
-  static final int TOUCH_AHEAD_FROM = 200_000;
-  private byte[][] touchKeys = new byte[0][];
-  private int[] touchHomes = new int[0];
-  /** What the reads ahead read: kept, so that they are not optimized away. */
-  private long touched;
+  private final LookupsAhead lookupsAhead = new LookupsAhead();
   /** {@link Conn#transitionSignature} of the connection {@link #packedKey}, as it was looked up. */
   private long packedSignature;
 
@@ -97,18 +91,9 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
    */
   private final boolean quietChanges;
   private final QuietWrites quietWrites;
-  /** Whether the store below says "quiet changes may be missing here" ({@link #MARKER}). */
-  private boolean markedUnclean;
+  private final QuietMarker marker = new QuietMarker();
   private long quietChangesWritten;
   private boolean relearned;
-  /**
-   * Under this key (no flow key encodes to nothing) the store below says whether it holds every
-   * change: {@link #UNCLEAN} from a task's first quiet change until a commit has written them all.
-   * A start that finds it has lost quiet changes, so every stored connection learns its windows
-   * again ({@link #load}).
-   */
-  static final Bytes MARKER = Bytes.wrap(new byte[0]);
-  private static final byte[] UNCLEAN = {1};
 
   ConnectionCacheStore(KeyValueStore<Bytes, byte[]> encoded, int capacity, long packedBytes) {
     this(encoded, capacity, packedBytes, false, null);
@@ -129,24 +114,9 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     this.packed = new PackedConnections(packedBytes);
   }
 
-  /**
-   * Before a batch's packets are inspected: starts the packed-memory lookups of its connections
-   * ({@link PackedConnections#touch}), so that their cache misses overlap. Only where packed
-   * memory is large enough for its lookups to miss the CPU's caches. Changes nothing.
-   */
+  /** Before a batch's packets are inspected: starts their packed-memory lookups ({@link LookupsAhead}). */
   void startLookups(FlowKey[] keys) {
-    if (packed.size() < TOUCH_AHEAD_FROM || keys.length < 2) {
-      return;
-    }
-    if (touchKeys.length < keys.length) {
-      touchKeys = new byte[keys.length][];
-      touchHomes = new int[keys.length];
-    }
-    for (int n = 0; n < keys.length; n++) {
-      touchKeys[n] = StateCodec.encode(keys[n]);
-    }
-    touched += packed.touch(touchKeys, keys.length, touchHomes);
-    Arrays.fill(touchKeys, 0, keys.length, null);
+    lookupsAhead.start(keys, packed);
   }
 
   @Override
@@ -230,7 +200,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
       if (quietly ? packed.replaceQuietly(packedAddress, value) : packed.replace(packedAddress, value)) {
         updatedPacked++;
         if (quietly) {
-          changedQuietly();
+          marker.quietChange(wrapped());
         }
         if (packed.touched() > capacity) {
           packed.forgetTouches();
@@ -245,7 +215,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
       s.conn = conn;
       if (quietChanges && s.stored && !s.dirty && conn.transitionSignature() == s.signature) {
         s.quiet = true;
-        changedQuietly();
+        marker.quietChange(wrapped());
       } else {
         changed.mark(s);
       }
@@ -296,17 +266,6 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     }
     PackedConnections.Taken t = packed.size() == 0 ? null : packed.take(StateCodec.encode(key));
     return t != null ? t.stored() : !everyConnectionIsHere;
-  }
-
-  /**
-   * Before the first quiet change since the store below last held everything, says there that it
-   * may not (a crash from now on loses changes that no commit wrote).
-   */
-  private void changedQuietly() {
-    if (!markedUnclean) {
-      wrapped().put(MARKER, UNCLEAN);
-      markedUnclean = true;
-    }
   }
 
   private CacheSlot slot(FlowKey key) {
@@ -375,10 +334,10 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
       throw new IllegalStateException("changes not yet written: a task starts only after a commit");
     }
     forgetHeld();
-    boolean relearn = wrapped().get(MARKER) != null;
+    boolean relearn = QuietMarker.foundIn(wrapped());
     complete = loadAll(visitor, relearn);
     if (relearn) {
-      wrapped().put(MARKER, null); // every connection below now knows its windows are to be learned
+      wrapped().put(QuietMarker.KEY, null); // every connection below now knows its windows are to be learned
       relearned = true;
     }
   }
@@ -398,8 +357,8 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     try (KeyValueIterator<Bytes, byte[]> all = wrapped().all()) {
       while (all.hasNext()) {
         KeyValue<Bytes, byte[]> e = all.next();
-        if (e.key.get().length == 0) {
-          continue; // the marker
+        if (QuietMarker.isMarker(e.key)) {
+          continue;
         }
         FlowKey key = null;
         Conn conn = null;
@@ -450,7 +409,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     lastSlot = null;
     absentKey = null;
     packedKey = null;
-    markedUnclean = false; // what was held is gone; the store below says what it says
+    marker.forget();
   }
 
   /** Writes every changed connection below in one batch (one RocksDB write batch, then the changelog). */
@@ -459,7 +418,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>(changed.count() + packed.changed());
     changed.writeAll(s -> writeInto(batch, s));
     packed.drainChanged((key, value) -> batch.add(KeyValue.pair(Bytes.wrap(key), value)));
-    if (markedUnclean && quietWrites != null && quietWrites.due()) {
+    if (marker.unclean() && quietWrites != null && quietWrites.due()) {
       writeQuietInto(batch);
     }
     if (!batch.isEmpty()) {
@@ -484,8 +443,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     }
     packed.drainQuiet((key, value) -> batch.add(KeyValue.pair(Bytes.wrap(key), value)));
     quietChangesWritten += batch.size() - before;
-    batch.add(KeyValue.pair(MARKER, null));
-    markedUnclean = false;
+    marker.clearedBy(batch);
   }
 
   /**

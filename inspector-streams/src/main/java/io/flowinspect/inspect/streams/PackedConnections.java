@@ -8,9 +8,8 @@ import java.util.Arrays;
  * collector busy; here, as bytes in a few large arrays that the collector never traces, ~130 MB.
  *
  * <p>Layout. Entries live in blocks of a {@link BlockArena} (16-byte size classes carved from
- * chunks of up to 16 MiB, reused by later entries of their class, never compacted). An entry is a
- * 5-byte header (flags, key length, value length in ten bits under the epoch of its last touch
- * in four, the arena's size class) followed by the key and the value. An {@link AddressIndex} (open addressing over longs) maps a key's hash to its
+ * chunks of up to 16 MiB, reused by later entries of their class, never compacted), laid out as
+ * {@link PackedEntry} says: a header of flags and lengths, the key, the value. An {@link AddressIndex} (open addressing over longs) maps a key's hash to its
  * block. The chunks and
  * the index stay within the budget; when they are full, an entry takes a free block of a larger
  * class before anything is pushed out, and the table starts over when its free space has become
@@ -49,11 +48,9 @@ final class PackedConnections {
    * a tenth of the stream thread with ten million connections). {@link #flags} reports it.
    */
   static final int TOUCHED = 1 << 7;
-  private static final int EPOCH_SHIFT = 4;
   /** Epochs run from 1 to this; 0 stamps an entry never touched. After a wrap an old stamp may look current: then an idle entry counts as busy once. */
   private static final int EPOCHS = 15;
 
-  private static final int HEADER = 5;
   /** Larger entries are not packed (the caller writes them below instead). */
   static final int MAX_ENTRY = 1024;
   static final long MIN_INDEX_BYTES = AddressIndex.MIN_SLOTS * (long) Long.BYTES;
@@ -179,21 +176,18 @@ final class PackedConnections {
   private boolean replace(long address, byte[] value, int how) {
     byte[] chunk = arena.chunkOf(address);
     int at = arena.offsetOf(address);
-    int keyLength = chunk[at + 1] & 0xff;
-    if (HEADER + keyLength + value.length > arena.blockSize(address)) {
+    if (PackedEntry.length(PackedEntry.keyLength(chunk, at), value.length) > arena.blockSize(address)) {
       return false;
     }
-    System.arraycopy(value, 0, chunk, at + HEADER + keyLength, value.length);
-    if ((chunk[at + 2] & 0xff) >>> EPOCH_SHIFT != epoch) {
+    if (PackedEntry.epoch(chunk, at) != epoch) {
       touchedCount++;
     }
-    chunk[at + 2] = (byte) (epoch << EPOCH_SHIFT | value.length >>> 8);
-    chunk[at + 3] = (byte) value.length;
-    int f = chunk[at] & 0xff;
+    PackedEntry.writeValue(chunk, at, value, epoch);
+    int f = PackedEntry.flags(chunk, at);
     if ((how & CHANGED) != 0 && (f & CHANGED) == 0) {
       changedCount++;
     }
-    chunk[at] = (byte) ((f & ~ABSENT) | (how & ~TOUCHED) | RECENT);
+    PackedEntry.setFlags(chunk, at, (f & ~ABSENT) | (how & ~TOUCHED) | RECENT);
     if ((how & CHANGED) != 0 && (f & LISTED) == 0) {
       list(address);
     }
@@ -267,7 +261,7 @@ final class PackedConnections {
    * caller then writes it below itself).
    */
   boolean add(byte[] key, byte[] value, int flags, Writer writer) {
-    int length = HEADER + key.length + (value == null ? 0 : value.length);
+    int length = PackedEntry.length(key.length, value == null ? 0 : value.length);
     if (disabled || length > MAX_ENTRY || key.length > 255) {
       return false;
     }
@@ -287,18 +281,8 @@ final class PackedConnections {
     if (address < 0) {
       return false;
     }
-    byte[] chunk = arena.chunkOf(address);
-    int at = arena.offsetOf(address);
     int f = (flags & (CHANGED | STORED | QUIET)) | (value == null ? ABSENT : 0) | RECENT;
-    int valueLength = value == null ? 0 : value.length;
-    chunk[at] = (byte) f;
-    chunk[at + 1] = (byte) key.length;
-    chunk[at + 2] = (byte) (valueLength >>> 8);
-    chunk[at + 3] = (byte) valueLength;
-    System.arraycopy(key, 0, chunk, at + HEADER, key.length);
-    if (value != null) {
-      System.arraycopy(value, 0, chunk, at + HEADER + key.length, valueLength);
-    }
+    PackedEntry.write(arena.chunkOf(address), arena.offsetOf(address), f, key, value);
     index.insert(hash(key), address);
     if ((f & CHANGED) != 0) {
       changedCount++;
@@ -508,41 +492,28 @@ final class PackedConnections {
   }
 
   private boolean keyEquals(long address, byte[] key) {
-    byte[] chunk = arena.chunkOf(address);
-    int at = arena.offsetOf(address);
-    return (chunk[at + 1] & 0xff) == key.length
-        && Arrays.equals(chunk, at + HEADER, at + HEADER + key.length, key, 0, key.length);
+    return PackedEntry.keyEquals(arena.chunkOf(address), arena.offsetOf(address), key);
   }
 
   private byte[] keyAt(long address) {
-    byte[] chunk = arena.chunkOf(address);
-    int at = arena.offsetOf(address);
-    return Arrays.copyOfRange(chunk, at + HEADER, at + HEADER + (chunk[at + 1] & 0xff));
+    return PackedEntry.key(arena.chunkOf(address), arena.offsetOf(address));
   }
 
   /** The value, or null if the entry is absent. */
   private byte[] valueAt(long address) {
-    byte[] chunk = arena.chunkOf(address);
-    int at = arena.offsetOf(address);
-    if ((chunk[at] & ABSENT) != 0) {
-      return null;
-    }
-    int from = at + HEADER + (chunk[at + 1] & 0xff);
-    int length = (chunk[at + 2] & 0x03) << 8 | (chunk[at + 3] & 0xff);
-    return Arrays.copyOfRange(chunk, from, from + length);
+    return (flagsAt(address) & ABSENT) != 0 ? null : PackedEntry.value(arena.chunkOf(address), arena.offsetOf(address));
   }
 
-  /** The epoch of the entry's last touch (0: never touched). */
   private int epochAt(long address) {
-    return (arena.chunkOf(address)[arena.offsetOf(address) + 2] & 0xff) >>> EPOCH_SHIFT;
+    return PackedEntry.epoch(arena.chunkOf(address), arena.offsetOf(address));
   }
 
   private int flagsAt(long address) {
-    return arena.chunkOf(address)[arena.offsetOf(address)] & 0xff;
+    return PackedEntry.flags(arena.chunkOf(address), arena.offsetOf(address));
   }
 
   private void setFlags(long address, int flags) {
-    arena.chunkOf(address)[arena.offsetOf(address)] = (byte) flags;
+    PackedEntry.setFlags(arena.chunkOf(address), arena.offsetOf(address), flags);
   }
 
   private static int hash(byte[] key) {
