@@ -39,8 +39,6 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
 
   /** Changes written ahead per RocksDB write batch, so that a deadline is checked every few dozen writes. */
   private static final int WRITE_AHEAD_BATCH = 64;
-  /** Connections written back per RocksDB write batch when a start makes them relearn their windows. */
-  private static final int RELEARN_BATCH = 10_000;
 
   private final int capacity;
   private final LinkedHashMap<FlowKey, CacheSlot> slots;
@@ -316,7 +314,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
 
   private boolean complete() {
     if (complete == null) {
-      complete = loadAll(null, false);
+      complete = loadAll(null);
     }
     return complete;
   }
@@ -334,12 +332,8 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
       throw new IllegalStateException("changes not yet written: a task starts only after a commit");
     }
     forgetHeld();
-    boolean relearn = QuietMarker.foundIn(wrapped());
-    complete = loadAll(visitor, relearn);
-    if (relearn) {
-      wrapped().put(QuietMarker.KEY, null); // every connection below now knows its windows are to be learned
-      relearned = true;
-    }
+    relearned = QuietMarker.relearnIfLost(wrapped());
+    complete = loadAll(visitor);
   }
 
   /** Whether the last {@link #load} found quiet changes lost, so that every stored connection relearned its windows. */
@@ -351,9 +345,8 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
    * Reads the store below into the cache, decoded and then packed, as far as they go; true if that
    * was all of it. Without a visitor it stops reading where memory is full; with one it reads on.
    */
-  private boolean loadAll(BiConsumer<FlowKey, Conn> visitor, boolean relearn) {
+  private boolean loadAll(BiConsumer<FlowKey, Conn> visitor) {
     boolean fits = true;
-    List<KeyValue<Bytes, byte[]>> rewritten = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> all = wrapped().all()) {
       while (all.hasNext()) {
         KeyValue<Bytes, byte[]> e = all.next();
@@ -362,19 +355,9 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
         }
         FlowKey key = null;
         Conn conn = null;
-        if (visitor != null || relearn || (fits && slots.size() < capacity)) {
+        if (visitor != null || (fits && slots.size() < capacity)) {
           key = StateCodec.decodeKey(e.key.get());
           conn = StateCodec.decodeConn(e.value);
-        }
-        if (relearn) {
-          // Its quiet changes may be lost: learn the windows again, below too.
-          conn.forgetWindows();
-          e = KeyValue.pair(e.key, StateCodec.encode(conn));
-          rewritten.add(e);
-          if (rewritten.size() == RELEARN_BATCH) {
-            wrapped().putAll(rewritten);
-            rewritten.clear();
-          }
         }
         if (visitor != null) {
           visitor.accept(key, conn);
@@ -387,14 +370,11 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
         } else if (!packed.add(e.key.get(), e.value, PackedConnections.STORED, this::writeBelow)
             || packed.storedEntryLeft()) {
           fits = false; // what was read stays, as a warm start
-          if (visitor == null && !relearn) {
+          if (visitor == null) {
             break;
           }
         }
       }
-    }
-    if (!rewritten.isEmpty()) {
-      wrapped().putAll(rewritten);
     }
     return fits;
   }

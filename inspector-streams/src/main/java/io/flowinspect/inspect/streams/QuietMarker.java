@@ -1,8 +1,12 @@
 package io.flowinspect.inspect.streams;
 
+import io.flowinspect.inspect.engine.Conn;
+import io.flowinspect.inspect.engine.StateCodec;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -14,6 +18,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class QuietMarker {
   static final Bytes KEY = Bytes.wrap(new byte[0]);
   private static final byte[] UNCLEAN = {1};
+  /** Connections written back per RocksDB write batch when a start makes them relearn their windows. */
+  private static final int RELEARN_BATCH = 10_000;
 
   /** Whether the store below says "unclean" because of a change held here. */
   private boolean unclean;
@@ -42,9 +48,36 @@ final class QuietMarker {
     unclean = false;
   }
 
-  /** Whether the store below says changes were lost (a crash while some were held). */
-  static boolean foundIn(KeyValueStore<Bytes, byte[]> below) {
-    return below.get(KEY) != null;
+  /**
+   * At a task's start, before anything is read: if the store below says changes were lost (a
+   * crash while some were held), rewrites every stored connection with its windows forgotten
+   * ({@link Conn#forgetWindows}: each side learns its window from its next segment, as after the
+   * kernel's mid-stream pickup) and deletes the marker; true if it did. One pass over the store,
+   * only after an unclean stop.
+   */
+  static boolean relearnIfLost(KeyValueStore<Bytes, byte[]> below) {
+    if (below.get(KEY) == null) {
+      return false;
+    }
+    List<KeyValue<Bytes, byte[]>> rewritten = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> all = below.all()) {
+      while (all.hasNext()) {
+        KeyValue<Bytes, byte[]> e = all.next();
+        if (isMarker(e.key)) {
+          continue;
+        }
+        Conn conn = StateCodec.decodeConn(e.value);
+        conn.forgetWindows();
+        rewritten.add(KeyValue.pair(e.key, StateCodec.encode(conn)));
+        if (rewritten.size() == RELEARN_BATCH) {
+          below.putAll(rewritten);
+          rewritten.clear();
+        }
+      }
+    }
+    rewritten.add(KeyValue.pair(KEY, null));
+    below.putAll(rewritten);
+    return true;
   }
 
   static boolean isMarker(Bytes key) {
