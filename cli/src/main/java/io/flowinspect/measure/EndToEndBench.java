@@ -126,9 +126,9 @@ public final class EndToEndBench {
         inspected = CatchUp.await(inspector::recordsProcessed, agent.publisher().recordsSent(),
             inspector::connectionsTracked, new StreamThreadCpu("bench-inspector"), RUN_TIMEOUT, inspector::failure);
         tracked = inspector.connectionsTracked();
-        log.accept(String.format("inspector: %.0f packets/s, %,d connections tracked, %,d written ahead while idle",
-            inspected.perSecond() * packetsPerRecord(agent), inspected.peakGauge(),
-            inspector.connectionsWrittenAhead()));
+        log.accept(String.format("inspector: %.0f packets/s, %,d connections tracked, %,d written ahead while idle, "
+            + "%,d lookups read RocksDB", inspected.perSecond() * packetsPerRecord(agent), inspected.peakGauge(),
+            inspector.connectionsWrittenAhead(), inspector.connectionStoreReads()));
       } finally {
         // Timed too, for the figure "until committed": the last packets' changes may all still be
         // in the inspector's caches when the last packet is counted (a 5 s commit interval is

@@ -1,5 +1,7 @@
 package io.flowinspect.inspect.streams;
 
+import io.flowinspect.inspect.engine.FlowKey;
+
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -35,8 +37,8 @@ public class PackedConnectionsBenchmark {
   @Param("1000000")
   public int connections;
 
-  private PackedConnections packed;
-  private byte[][] keys;
+  private PackedConnections<FlowKey> packed;
+  private FlowKey[] keys;
   private byte[] value;
   /** Indexes of the connections out in the "decoded cache", oldest first (a ring). */
   private int[] decoded;
@@ -48,21 +50,15 @@ public class PackedConnectionsBenchmark {
 
   @Setup
   public void fill() {
-    packed = new PackedConnections(connections * 200L);
-    keys = new byte[connections][];
+    packed = new PackedConnections<>(connections * 200L, FlowKeyForm.INSTANCE);
+    keys = new FlowKey[connections];
     value = new byte[62];
     for (int i = 0; i < value.length; i++) {
       value[i] = (byte) (i * 7);
     }
     for (int i = 0; i < connections; i++) {
-      byte[] k = new byte[37]; // an encoded IPv4 flow key's size
-      long h = i * 0x9E3779B97F4A7C15L;
-      for (int j = 0; j < k.length; j++) {
-        k[j] = (byte) (h >>> ((j % 8) * 8) ^ j);
-      }
-      k[0] = (byte) i;
-      k[1] = (byte) (i >>> 8);
-      k[2] = (byte) (i >>> 16);
+      // Clients of 10.0.0.0/8 to one server, as the held workload's connections.
+      FlowKey k = FlowKey.ofIpv4(0, 6, 0x0a00_0000 | (i >>> 6), 1024 + (i & 63), 0xc0a8_0001, 443);
       keys[i] = k;
       packed.add(k, value, PackedConnections.STORED, discard);
     }
@@ -84,6 +80,14 @@ public class PackedConnectionsBenchmark {
       }
     }
   }
+
+  /** Stands for decoding: reads the value where it lies into one reused array. */
+  private byte[] copyInto(byte[] data, int from, int length) {
+    System.arraycopy(data, from, scratch, 0, length);
+    return scratch;
+  }
+
+  private final byte[] scratch = new byte[1024];
 
   @Benchmark
   public Object packet() {
@@ -109,9 +113,9 @@ public class PackedConnectionsBenchmark {
   public Object packetUpdatedInPlace() {
     int i = pickIn();
     long address = packed.find(keys[i]);
-    byte[] v = packed.value(address);
-    v[v.length - 1]++;
-    packed.replace(address, v);
+    byte[] v = packed.readValue(address, this::copyInto);
+    v[value.length - 1]++;
+    packed.replace(address, v, value.length);
     if (++ops % COMMIT_EVERY == 0) {
       packed.drainChanged(discard);
     }

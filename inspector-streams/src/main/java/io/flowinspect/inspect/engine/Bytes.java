@@ -6,29 +6,48 @@ import java.util.Arrays;
 final class Bytes {
   private byte[] buf;
   private int pos;
+  /** Where reading stops: the end of the array, or of the slice being read. */
+  private int limit;
 
   Bytes(int capacity) {
     buf = new byte[capacity];
+    limit = capacity;
   }
 
-  private Bytes(byte[] data) {
+  private Bytes(byte[] data, int from, int length) {
     buf = data;
+    pos = from;
+    limit = from + length;
   }
 
   static Bytes reading(byte[] data) {
-    return new Bytes(data);
+    return new Bytes(data, 0, data.length);
+  }
+
+  /** Reads {@code length} bytes of {@code data} from {@code from}, without copying them. */
+  static Bytes reading(byte[] data, int from, int length) {
+    if (from < 0 || length < 0 || from + length > data.length) {
+      throw new IllegalArgumentException("slice " + from + "+" + length + " outside " + data.length + " bytes");
+    }
+    return new Bytes(data, from, length);
   }
 
   byte[] toArray() {
     return Arrays.copyOf(buf, pos);
   }
 
-  int position() {
-    return pos;
+  /** The array written so far (its first {@link #position} bytes), for a caller that copies them out itself. */
+  byte[] array() {
+    return buf;
   }
 
-  boolean hasMore() {
-    return pos < buf.length;
+  /** Starts writing again from the first byte, keeping the array. */
+  void rewind() {
+    pos = 0;
+  }
+
+  int position() {
+    return pos;
   }
 
   void u8(int v) {
@@ -124,7 +143,7 @@ final class Bytes {
 
   long varLong() {
     // Most stored varints are one or two bytes: read those without a bounds check per byte.
-    if (pos + 1 < buf.length) {
+    if (pos + 1 < limit) {
       int b0 = buf[pos];
       if (b0 >= 0) {
         pos++;
@@ -162,12 +181,13 @@ final class Bytes {
   private void ensure(int n) {
     if (pos + n > buf.length) {
       buf = Arrays.copyOf(buf, Math.max(buf.length * 2, pos + n));
+      limit = buf.length;
     }
   }
 
   private void need(int n) {
-    if (n < 0 || pos + n > buf.length) {
-      throw new IllegalArgumentException("truncated: need " + n + " bytes at " + pos + " of " + buf.length);
+    if (n < 0 || pos + n > limit) {
+      throw new IllegalArgumentException("truncated: need " + n + " bytes at " + pos + " of " + limit);
     }
   }
 }

@@ -61,6 +61,40 @@ public final class Conn {
     this.lastNanos = nowNanos;
   }
 
+  /**
+   * Makes this connection what {@code new Conn(origIsHigh, 0)} is, except that it keeps its TCP
+   * sides and history objects for a decoder to fill again ({@link StateCodec}, decoding one
+   * packed connection after another into the same object, allocates nothing but what it must).
+   */
+  Conn clearForReuse(boolean origIsHigh) {
+    this.origIsHigh = origIsHigh;
+    status = 0;
+    firstNanos = 0;
+    lastNanos = 0;
+    expiresNanos = 0;
+    indexedNanos = 0;
+    origPackets = 0;
+    origBytes = 0;
+    replyPackets = 0;
+    replyBytes = 0;
+    decision = Decision.ALLOW;
+    ruleId = "";
+    tcpState = TcpState.NONE;
+    lastIndex = TcpSegmentKind.NONE.ordinal();
+    lastDir = 0;
+    lastSeq = 0;
+    lastAck = 0;
+    lastEnd = 0;
+    lastWin = 0;
+    lastWscale = 0;
+    lastFlags = 0;
+    retrans = 0;
+    streamNanos = 0;
+    expectation = null;
+    ftp = null;
+    return this;
+  }
+
   /** A connection opened now by its first packet, from the high endpoint when {@code origIsHigh}. */
   static Conn open(FlowKey key, boolean origIsHigh, long nowNanos) {
     Conn c = new Conn(origIsHigh, nowNanos);

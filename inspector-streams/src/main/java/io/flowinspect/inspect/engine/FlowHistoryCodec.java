@@ -61,13 +61,19 @@ final class FlowHistoryCodec {
   }
 
   static FlowHistory read(Bytes in, int originalRef, int replyRef) {
-    FlowHistory h = new FlowHistory();
+    return read(in, originalRef, replyRef, new FlowHistory());
+  }
+
+  /** {@link #read(Bytes, int, int)} into {@code h}, whatever it held before (a decoder reusing it). */
+  static FlowHistory read(Bytes in, int originalRef, int replyRef, FlowHistory h) {
+    h.orig.clear();
+    h.resp.clear();
     int flags = in.u8();
     int states = in.u8();
     h.flags = flags & ~(TCP_SEQUENCES | COUNTERS);
     h.orig.state = ZeekEndpoint.State.byOrdinal(states & 7);
     h.resp.state = ZeekEndpoint.State.byOrdinal(states >>> 3 & 7);
-    h.letters = HistoryLetters.readFrom(in);
+    h.letters.readInto(in); // the new history's own, empty letters
     int origRef = h.flipped() ? replyRef : originalRef;
     int respRef = h.flipped() ? originalRef : replyRef;
     if ((flags & COUNTERS) != 0) {

@@ -198,10 +198,17 @@ final class HistoryLetters {
 
   static HistoryLetters readFrom(Bytes in) {
     HistoryLetters h = new HistoryLetters();
+    h.readInto(in);
+    return h;
+  }
+
+  /** Reads letters written by {@link #writeTo} in place of this history's (a decoded connection's new history reuses its array). */
+  void readInto(Bytes in) {
+    size = 0;
     int first = in.u8();
     if (first >= WELL_KNOWN_BASE && first < WELL_KNOWN_BASE + WELL_KNOWN.size()) {
-      h.replaceWith(WELL_KNOWN_LETTERS[first - WELL_KNOWN_BASE]);
-      return h;
+      replaceWith(WELL_KNOWN_LETTERS[first - WELL_KNOWN_BASE]);
+      return;
     }
     if (first >= WELL_KNOWN_BASE && first != LONG) {
       throw new IllegalArgumentException("history code " + first + " is not known to this version");
@@ -212,7 +219,7 @@ final class HistoryLetters {
     }
     int buffered = -1;
     boolean escaped = false;
-    while (h.size < count) {
+    while (size < count) {
       int value;
       if (buffered >= 0) {
         value = buffered;
@@ -226,17 +233,16 @@ final class HistoryLetters {
         if (value >= RARE.length()) {
           throw new IllegalArgumentException("history letter code " + value + " after escape");
         }
-        h.add(RARE.charAt(value));
+        add(RARE.charAt(value));
         escaped = false;
       } else if (value == ESCAPE) {
         escaped = true;
       } else if (value < ESCAPE) {
-        h.add(COMMON.charAt(value));
+        add(COMMON.charAt(value));
       } else {
         throw new IllegalArgumentException("history letter code " + value);
       }
     }
-    return h;
   }
 
   static boolean encodable(char letter) {

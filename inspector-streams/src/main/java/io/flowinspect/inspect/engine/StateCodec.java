@@ -23,15 +23,51 @@ public final class StateCodec {
 
   private StateCodec() {}
 
-  /** zone, protocol, family, then each endpoint as address and port: 30 bytes for IPv4. */
+  /** zone, protocol, family, then each endpoint as address and port: 22 bytes for IPv4, 46 for IPv6. */
   public static byte[] encode(FlowKey k) {
-    Bytes b = new Bytes(k.ipv6() ? 54 : 30);
+    Bytes b = new Bytes(k.ipv6() ? 46 : 22);
     writeKey(b, k);
     return b.toArray();
   }
 
   public static FlowKey decodeKey(byte[] data) {
     return readKey(Bytes.reading(data));
+  }
+
+  /** Decodes the key in {@code length} bytes of {@code data} from {@code from}, without copying them. */
+  public static FlowKey decodeKey(byte[] data, int from, int length) {
+    return readKey(Bytes.reading(data, from, length));
+  }
+
+  /**
+   * Whether the {@code length} bytes of {@code data} from {@code from} are {@link #encode(FlowKey)}
+   * of {@code k}: compared field by field, without encoding {@code k}.
+   */
+  public static boolean keyEquals(FlowKey k, byte[] data, int from, int length) {
+    if (length != (k.ipv6() ? 46 : 22)) {
+      return false;
+    }
+    int at = from;
+    if (int32(data, at) != k.zone() || (data[at + 4] & 0xff) != k.protocol()
+        || (data[at + 5] & 0xff) != (k.ipv6() ? 6 : 4)) {
+      return false;
+    }
+    at += 6;
+    if (k.ipv6()) {
+      return int64(data, at) == k.lowHi() && int64(data, at + 8) == k.lowLo() && int32(data, at + 16) == k.lowPort()
+          && int64(data, at + 20) == k.highHi() && int64(data, at + 28) == k.highLo()
+          && int32(data, at + 36) == k.highPort();
+    }
+    return (int32(data, at) & 0xffff_ffffL) == k.lowLo() && int32(data, at + 4) == k.lowPort()
+        && (int32(data, at + 8) & 0xffff_ffffL) == k.highLo() && int32(data, at + 12) == k.highPort();
+  }
+
+  private static int int32(byte[] d, int at) {
+    return (d[at] & 0xff) << 24 | (d[at + 1] & 0xff) << 16 | (d[at + 2] & 0xff) << 8 | (d[at + 3] & 0xff);
+  }
+
+  private static long int64(byte[] d, int at) {
+    return (int32(d, at) & 0xffff_ffffL) << 32 | (int32(d, at + 4) & 0xffff_ffffL);
   }
 
   static void writeKey(Bytes b, FlowKey k) {
@@ -88,6 +124,32 @@ public final class StateCodec {
    */
   public static byte[] encode(Conn c) {
     Bytes b = new Bytes(c.orig == null ? 48 : 96);
+    write(b, c);
+    return b.toArray();
+  }
+
+  /**
+   * Encodes connections into one reused array, for callers that copy the bytes out at once (packed
+   * memory writes a connection back where it lay, per packet, and need not allocate for it).
+   * Not thread-safe.
+   */
+  public static final class ConnEncoder {
+    private final Bytes b = new Bytes(128);
+
+    /** Encodes {@code c} as {@link #encode(Conn)} does; returns its length, the bytes being the start of {@link #array}. */
+    public int encode(Conn c) {
+      b.rewind();
+      write(b, c);
+      return b.position();
+    }
+
+    /** The array the last {@link #encode} wrote to (valid until the next one). */
+    public byte[] array() {
+      return b.array();
+    }
+  }
+
+  private static void write(Bytes b, Conn c) {
     b.u8(CONN_FORMAT);
     int bits = (c.origIsHigh ? ORIG_IS_HIGH : 0) | (c.decision == Decision.DENY ? DENY : 0)
         | (c.orig != null ? TCP : 0) | (c.expectation != null ? HAS_EXPECTATION : 0)
@@ -138,18 +200,40 @@ public final class StateCodec {
       }
     }
     c.history.writeTo(b, historyReference(c, true), historyReference(c, false));
-    return b.toArray();
   }
 
   public static Conn decodeConn(byte[] data) {
-    Bytes b = Bytes.reading(data);
+    return decodeConn(Bytes.reading(data));
+  }
+
+  /** Decodes the connection in {@code length} bytes of {@code data} from {@code from}, without copying them. */
+  public static Conn decodeConn(byte[] data, int from, int length) {
+    return decodeConn(Bytes.reading(data, from, length), null);
+  }
+
+  /**
+   * Like {@link #decodeConn(byte[], int, int)}, into {@code reuse} (a connection this method
+   * returned before, or null for a new one), which it returns: everything {@code reuse} held is
+   * replaced, and its TCP sides and history are filled again rather than allocated. For a caller
+   * that holds one decoded connection at a time and is done with it before the next.
+   */
+  public static Conn decodeConn(byte[] data, int from, int length, Conn reuse) {
+    return decodeConn(Bytes.reading(data, from, length), reuse);
+  }
+
+  private static Conn decodeConn(Bytes b) {
+    return decodeConn(b, null);
+  }
+
+  private static Conn decodeConn(Bytes b, Conn reuse) {
     int format = b.u8();
     if (format != CONN_FORMAT && format != CONN_FORMAT_WITHOUT_HISTORY) {
       throw new IllegalArgumentException("connection state format " + format + " is not known to this version");
     }
     boolean v1 = format == CONN_FORMAT_WITHOUT_HISTORY;
     int bits = b.u8();
-    Conn c = new Conn((bits & ORIG_IS_HIGH) != 0, 0);
+    boolean origIsHigh = (bits & ORIG_IS_HIGH) != 0;
+    Conn c = reuse == null ? new Conn(origIsHigh, 0) : reuse.clearForReuse(origIsHigh);
     if (v1) {
       c.status = b.u8();
     } else {
@@ -172,8 +256,10 @@ public final class StateCodec {
       c.tcpState = TcpState.of(packed & 0xf);
       c.lastIndex = (packed >>> 4) & 0x7;
       c.lastDir = packed >>> 7;
-      c.orig = new TcpSide();
-      c.reply = new TcpSide();
+      if (c.orig == null) { // each of the six fields of a reused side is read below
+        c.orig = new TcpSide();
+        c.reply = new TcpSide();
+      }
       long origDeltas = readSide(b, c.orig, v1);
       long replyDeltas = readSide(b, c.reply, v1);
       long flags10 = b.varLong();
@@ -197,6 +283,8 @@ public final class StateCodec {
       c.lastWscale = (int) (lastPacked & 0xf);
       c.retrans = (int) b.varLong();
     } else {
+      c.orig = null;
+      c.reply = null;
       c.streamNanos = c.firstNanos + b.nanos();
     }
     if ((bits & HAS_EXPECTATION) != 0) {
@@ -212,7 +300,7 @@ public final class StateCodec {
       }
     }
     c.history = v1 ? new FlowHistory()
-        : FlowHistory.readFrom(b, historyReference(c, true), historyReference(c, false));
+        : FlowHistory.readFrom(b, historyReference(c, true), historyReference(c, false), reuse == null ? null : c.history);
     return c;
   }
 

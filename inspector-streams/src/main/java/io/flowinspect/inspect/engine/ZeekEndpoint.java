@@ -45,6 +45,23 @@ final class ZeekEndpoint {
   int zeroWindows;
   int gaps;
 
+  /** Back to a new endpoint's values (a decoder reusing the object fills it again). */
+  void clear() {
+    state = State.INACTIVE;
+    prev = State.INACTIVE;
+    start = 0;
+    last = 0;
+    contiguous = 0;
+    lastSynAt = 0;
+    lastFinAt = 0;
+    lastRstAt = 0;
+    finSeen = false;
+    checksumErrors = 0;
+    retransmissions = 0;
+    zeroWindows = 0;
+    gaps = 0;
+  }
+
   void set(State next) {
     if (next != state) {
       prev = state;

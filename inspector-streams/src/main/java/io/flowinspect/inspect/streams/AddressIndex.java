@@ -71,6 +71,11 @@ final class AddressIndex {
     return ((slots[slot] & 0xffff_ffffL) - 1) << 3;
   }
 
+  /** Points {@code slot} at another address, keeping its hash (the entry moved). */
+  void setAddressAt(int slot, long address) {
+    slots[slot] = (slots[slot] & 0xffff_ffff_0000_0000L) | ((address >>> 3) + 1);
+  }
+
   void insert(int hash, long address) {
     int mask = slots.length - 1;
     int i = hash & mask;

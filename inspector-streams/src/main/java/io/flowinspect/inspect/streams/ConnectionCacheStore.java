@@ -5,10 +5,7 @@ import io.flowinspect.inspect.engine.ConnectionTable;
 import io.flowinspect.inspect.engine.FlowKey;
 import io.flowinspect.inspect.engine.StateCodec;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -34,16 +31,26 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class ConnectionCacheStore extends HoldingStore implements ConnectionTable {
 
-  /** Packed entries updated in place lately (busy: decoded at their next packet), or absent. */
-  private static final int BUSY_OR_ABSENT = PackedConnections.TOUCHED | PackedConnections.ABSENT;
-
   /** Changes written ahead per RocksDB write batch, so that a deadline is checked every few dozen writes. */
   private static final int WRITE_AHEAD_BATCH = 64;
 
   private final int capacity;
-  private final LinkedHashMap<FlowKey, CacheSlot> slots;
+  private final DecodedSlots slots;
   /** Where connections pushed out of {@link #slots} go, as bytes, before the store below. */
-  private final PackedConnections packed;
+  private final PackedConnections<FlowKey> packed;
+  /** Packed connections looked up lately: found again, they are busy and taken into the decoded cache. */
+  private final RecentTouches recent;
+  /** Encodes connections written back into packed memory, without an array per packet. */
+  private final StateCodec.ConnEncoder encoder = new StateCodec.ConnEncoder();
+  /**
+   * The connection the last lookup in packed memory decoded, which the next one decodes into
+   * again ({@link StateCodec#decodeConn(byte[], int, int, Conn)}): the engine is done with a
+   * connection before it looks up another ({@link ConnectionTable}). Null once the decoded cache
+   * has kept it (see {@link #keep}).
+   */
+  private Conn reused;
+  private final PackedConnections.ValueReader<Conn> decodeReusing = (data, from, length) ->
+      reused = StateCodec.decodeConn(data, from, length, reused);
   /** The slots changed since the last commit; every one of them is in {@link #slots}. */
   private final ChangedSlots changed = new ChangedSlots();
   /**
@@ -78,6 +85,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   private long packedAddress;
   private long packedFrees;
   private long updatedPacked;
+  private long takenFromPacked;
   private final LookupsAhead lookupsAhead = new LookupsAhead();
   /** {@link Conn#transitionSignature} of the connection {@link #packedKey}, as it was looked up. */
   private long packedSignature;
@@ -106,10 +114,9 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
       throw new IllegalArgumentException("connection cache capacity must be at least 1: " + capacity);
     }
     this.capacity = capacity;
-    // Access order: least recently used first out. (CLOCK over insertion order, which spares the
-    // relinking on every lookup, measured no different: the lookup's cost is the hash map's.)
-    this.slots = new LinkedHashMap<>(Math.min(capacity, 1 << 16), 0.75f, true);
-    this.packed = new PackedConnections(packedBytes);
+    this.slots = new DecodedSlots(capacity);
+    this.packed = new PackedConnections<>(packedBytes, FlowKeyForm.INSTANCE);
+    this.recent = new RecentTouches(capacity);
   }
 
   /** Before a batch's packets are inspected: starts their packed-memory lookups ({@link LookupsAhead}). */
@@ -122,15 +129,13 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     boolean everyConnectionIsHere = complete(); // first, as it may fill the cache
     CacheSlot s = slots.get(key);
     if (s == null) {
-      // Packed memory is empty while the decoded cache holds every connection: then a new
-      // connection's key need not even be encoded.
-      byte[] encodedKey = packed.size() == 0 ? null : StateCodec.encode(key);
-      long at = encodedKey == null ? -1 : packed.find(encodedKey);
-      if (at >= 0 && (packed.flags(at) & BUSY_OR_ABSENT) == 0) {
+      long at = packed.size() == 0 ? -1 : packed.find(key);
+      if (at >= 0 && (packed.flags(at) & PackedConnections.ABSENT) == 0 && !recent.touch(key.hashCode())) {
         return lookedUpInPacked(key, at);
       }
-      PackedConnections.Taken t = at < 0 ? null : packed.take(encodedKey);
+      PackedConnections.Taken t = at < 0 ? null : packed.take(key);
       if (t != null) {
+        takenFromPacked++;
         s = slotAsStored(key, t.value() == null ? null : StateCodec.decodeConn(t.value()), t.stored());
         s.quiet = (t.flags() & PackedConnections.QUIET) != 0;
         if (t.changed()) {
@@ -138,7 +143,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
         }
       } else if (!everyConnectionIsHere) {
         readsBelow++;
-        byte[] v = wrapped().get(Bytes.wrap(encodedKey != null ? encodedKey : StateCodec.encode(key)));
+        byte[] v = wrapped().get(Bytes.wrap(StateCodec.encode(key)));
         // A miss is remembered too: a new connection is looked up, then put, then (if short) removed,
         // and a connection that never reached the store below needs no tombstone there.
         s = slotAsStored(key, v == null ? null : StateCodec.decodeConn(v), v != null);
@@ -171,9 +176,9 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
    * and written back in place at the put. Taking it into the decoded cache would push the cache's
    * oldest out into packed memory for every such packet, the work that dominates when
    * connections far outnumber the cache and each sees a packet now and then (ten million
-   * connections at a few hundred thousand packets a second). Busy means touched again before as
-   * many other packed entries were touched as the decoded cache holds (or the commit came): then
-   * the cache can keep it until its next packet, and the lookup takes it in.
+   * connections at a few hundred thousand packets a second). Busy means looked up again within
+   * about a decoded cache's worth of other packed lookups ({@link RecentTouches}): then the cache
+   * can keep it until its next packet, and the lookup takes it in.
    */
   private Conn lookedUpInPacked(FlowKey key, long address) {
     packedKey = key;
@@ -182,7 +187,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     lastKey = null;
     lastSlot = null;
     absentKey = null;
-    Conn conn = StateCodec.decodeConn(packed.value(address));
+    Conn conn = packed.readValue(address, decodeReusing);
     if (quietChanges) {
       packedSignature = conn.transitionSignature();
     }
@@ -194,21 +199,20 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     if (key == packedKey && packed.frees() == packedFrees && conn != null) {
       boolean quietly = quietChanges && (packed.flags(packedAddress) & PackedConnections.STORED) != 0
           && conn.transitionSignature() == packedSignature;
-      byte[] value = StateCodec.encode(conn);
-      if (quietly ? packed.replaceQuietly(packedAddress, value) : packed.replace(packedAddress, value)) {
+      int length = encoder.encode(conn);
+      byte[] value = encoder.array();
+      if (quietly ? packed.replaceQuietly(packedAddress, value, length) : packed.replace(packedAddress, value, length)) {
         updatedPacked++;
         if (quietly) {
           marker.quietChange(wrapped());
         }
-        if (packed.touched() > capacity) {
-          packed.forgetTouches();
-        }
         return;
       }
-      packedKey = null; // grown out of its block: taken into the decoded cache below
+      packedKey = null; // grown out of its block, and no larger one free: taken into the decoded cache below
     }
     boolean everyConnectionIsHere = complete(); // first, as it may fill the cache
     CacheSlot s = slot(key);
+    keep(conn);
     if (s != null) {
       s.conn = conn;
       if (quietChanges && s.stored && !s.dirty && conn.transitionSignature() == s.signature) {
@@ -262,8 +266,15 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
       absentKey = null; // its slot is about to exist: from now on the slot or packed memory knows
       return false;
     }
-    PackedConnections.Taken t = packed.size() == 0 ? null : packed.take(StateCodec.encode(key));
+    PackedConnections.Taken t = packed.size() == 0 ? null : packed.take(key);
     return t != null ? t.stored() : !everyConnectionIsHere;
+  }
+
+  /** The decoded cache keeps {@code conn} from now on: if the packed lookups decode into it, they stop. */
+  private void keep(Conn conn) {
+    if (conn == reused) {
+      reused = null;
+    }
   }
 
   private CacheSlot slot(FlowKey key) {
@@ -300,6 +311,11 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   /** Puts written over a connection's packed entry where it lay (for tests and the benchmark). */
   long updatedPacked() {
     return updatedPacked;
+  }
+
+  /** Lookups that took a connection out of packed memory into the decoded cache (busy ones, and removals). */
+  long takenFromPacked() {
+    return takenFromPacked;
   }
 
   /** Quiet changes written (when their connections left memory, or when {@link QuietWrites} said so). */
@@ -367,7 +383,8 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
         }
         if (slots.size() < capacity) {
           slots.putIfAbsent(key, slotAsStored(key, conn, true));
-        } else if (!packed.add(e.key.get(), e.value, PackedConnections.STORED, this::writeBelow)
+        } else if (!packed.add(key != null ? key : StateCodec.decodeKey(e.key.get()), e.key.get(), e.value,
+            PackedConnections.STORED, this::writeBelow)
             || packed.storedEntryLeft()) {
           fits = false; // what was read stays, as a warm start
           if (visitor == null) {
@@ -383,6 +400,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   void forgetHeld() {
     slots.clear();
     packed.clear();
+    recent.clear();
     changed.clear();
     complete = null;
     lastKey = null;
@@ -475,16 +493,13 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
    */
   private void evictBeyondCapacity() {
     while (slots.size() > capacity) {
-      Iterator<Map.Entry<FlowKey, CacheSlot>> it = slots.entrySet().iterator();
-      CacheSlot s = it.next().getValue();
-      it.remove();
+      CacheSlot s = slots.removeEldest();
       forgetLast(s);
       if (s.conn != null || s.stored) { // else a remembered miss, or a removal of nothing below: forgotten
-        byte[] key = StateCodec.encode(s.key);
         byte[] value = s.conn == null ? null : StateCodec.encode(s.conn);
         int flags = (s.dirty ? PackedConnections.CHANGED : 0) | (s.stored ? PackedConnections.STORED : 0)
             | (s.quiet ? PackedConnections.QUIET : 0);
-        if (packed.add(key, value, flags, this::writeBelow)) {
+        if (packed.add(s.key, value, flags, this::writeBelow)) {
           if (s.dirty) {
             changed.clean(s); // its change travels with the packed entry
           }

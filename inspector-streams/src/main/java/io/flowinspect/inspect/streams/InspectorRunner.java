@@ -11,6 +11,7 @@ public final class InspectorRunner extends StreamsApp {
   private final MetricSum connections;
   private final MetricSum expiry;
   private final MetricSum writtenAhead;
+  private final MetricSum storeReads;
 
   private final QuietWrites quietWrites;
 
@@ -26,6 +27,7 @@ public final class InspectorRunner extends StreamsApp {
     this.connections = metric(InspectorMetrics.GROUP, InspectorMetrics.CONNECTIONS);
     this.expiry = metric(InspectorMetrics.GROUP, InspectorMetrics.EXPIRY_LONGEST_MS);
     this.writtenAhead = metric(InspectorMetrics.GROUP, InspectorMetrics.WRITTEN_AHEAD_TOTAL);
+    this.storeReads = metric(InspectorMetrics.GROUP, InspectorMetrics.STORE_READS_TOTAL);
   }
 
   @Override
@@ -82,6 +84,14 @@ public final class InspectorRunner extends StreamsApp {
    */
   public long connectionsWrittenAhead() {
     return (long) writtenAhead.value();
+  }
+
+  /**
+   * Connection lookups that found the connection in neither memory tier and read RocksDB, by the
+   * tasks this instance runs now: with memory holding every connection, only none.
+   */
+  public long connectionStoreReads() {
+    return (long) storeReads.value();
   }
 
   /** The longest expiry punctuation so far on any task of this instance, in milliseconds. */

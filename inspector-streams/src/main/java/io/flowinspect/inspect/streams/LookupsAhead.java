@@ -1,8 +1,6 @@
 package io.flowinspect.inspect.streams;
 
 import io.flowinspect.inspect.engine.FlowKey;
-import io.flowinspect.inspect.engine.StateCodec;
-import java.util.Arrays;
 
 /**
  * Starts a batch's packed-memory lookups before its packets are inspected
@@ -13,23 +11,17 @@ import java.util.Arrays;
 final class LookupsAhead {
   /** Packed connections from which lookups are started ahead. */
   static final int FROM = 200_000;
-  private byte[][] keys = new byte[0][];
   private int[] homes = new int[0];
   /** What the reads ahead read: kept, so that they are not optimized away. */
   private long read;
 
-  void start(FlowKey[] batchKeys, PackedConnections packed) {
+  void start(FlowKey[] batchKeys, PackedConnections<FlowKey> packed) {
     if (packed.size() < FROM || batchKeys.length < 2) {
       return;
     }
-    if (keys.length < batchKeys.length) {
-      keys = new byte[batchKeys.length][];
+    if (homes.length < batchKeys.length) {
       homes = new int[batchKeys.length];
     }
-    for (int n = 0; n < batchKeys.length; n++) {
-      keys[n] = StateCodec.encode(batchKeys[n]);
-    }
-    read += packed.touch(keys, batchKeys.length, homes);
-    Arrays.fill(keys, 0, batchKeys.length, null);
+    read += packed.touch(batchKeys, batchKeys.length, homes);
   }
 }

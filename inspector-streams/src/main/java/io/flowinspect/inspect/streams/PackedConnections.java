@@ -21,9 +21,12 @@ import java.util.Arrays;
  * address for the commit. A listed block may be freed and reused before the commit: the commit
  * reads it as it then is, so what is written is only ever what is changed at that moment.
  *
+ * <p>Keys are found through their {@link PackedKeyForm}: hashed and compared with the stored bytes as
+ * they are, so that a lookup encodes nothing.
+ *
  * <p>Not thread-safe: one per task, used by its stream thread.
  */
-final class PackedConnections {
+final class PackedConnections<K> {
   /** To be written to the store below at the next commit. */
   static final int CHANGED = 1;
   /** The store below may hold the key, so a removal must be written there. */
@@ -40,16 +43,6 @@ final class PackedConnections {
    * table or by {@link #drainQuiet}, not at commits.
    */
   static final int QUIET = 1 << 6;
-  /**
-   * Updated in place lately: since the last commit or {@link #forgetTouches}. A lookup that finds
-   * it takes the entry into the decoded cache: busy. Not a bit of the flags byte but a stamp of
-   * the touch's epoch in the high bits of the value length (which needs ten), so that forgetting
-   * every touch is one increment and not a walk over the touched entries (a cache miss each:
-   * a tenth of the stream thread with ten million connections). {@link #flags} reports it.
-   */
-  static final int TOUCHED = 1 << 7;
-  /** Epochs run from 1 to this; 0 stamps an entry never touched. After a wrap an old stamp may look current: then an idle entry counts as busy once. */
-  private static final int EPOCHS = 15;
 
   /** Larger entries are not packed (the caller writes them below instead). */
   static final int MAX_ENTRY = 1024;
@@ -73,7 +66,18 @@ final class PackedConnections {
     void write(byte[] key, byte[] value);
   }
 
+  /** Reads a value where it lies: {@code length} bytes of {@code data} from {@code from}. */
+  interface ValueReader<T> {
+    T read(byte[] data, int from, int length);
+  }
+
+  /** Packed memory keyed by bytes (tests, benchmarks). */
+  static PackedConnections<byte[]> ofBytes(long budgetBytes) {
+    return new PackedConnections<>(budgetBytes, PackedKeyForm.BYTES);
+  }
+
   private final long budgetBytes;
+  private final PackedKeyForm<K> keys;
   private final BlockArena arena;
   /** A budget too small for an index and one chunk packs nothing (and holds nothing). */
   private final boolean disabled;
@@ -82,16 +86,14 @@ final class PackedConnections {
   private long[] listed = new long[1024];
   private int listedCount;
   private int changedCount;
-  /** Entries stamped with the current epoch. */
-  private int touchedCount;
-  private int epoch = 1;
   private boolean storedLeft;
   private long startedOver;
   private long frees;
   /** Entries pushed out for one that needs a block before giving up on packing it. */
   static final int MAX_EVICTIONS_PER_ADD = 16;
 
-  PackedConnections(long budgetBytes) {
+  PackedConnections(long budgetBytes, PackedKeyForm<K> keys) {
+    this.keys = keys;
     if (budgetBytes < 0 || budgetBytes > MAX_BUDGET) {
       throw new IllegalArgumentException("packed connections need a budget from 0 to 16 GiB: " + budgetBytes);
     }
@@ -121,7 +123,7 @@ final class PackedConnections {
   }
 
   /** Removes and returns the entry of {@code key}, or null if there is none. */
-  Taken take(byte[] key) {
+  Taken take(K key) {
     int i = slotOf(key);
     if (i < 0) {
       return null;
@@ -138,14 +140,14 @@ final class PackedConnections {
    * good for {@link #flags}, {@link #value} and {@link #replace} for as long as {@link #frees}
    * does not change.
    */
-  long find(byte[] key) {
+  long find(K key) {
     int i = slotOf(key);
     return i < 0 ? -1 : index.addressAt(i);
   }
 
-  /** The flags ({@link #CHANGED}, {@link #STORED}, {@link #ABSENT}, {@link #QUIET}, {@link #TOUCHED}) at {@code address}. */
+  /** The flags ({@link #CHANGED}, {@link #STORED}, {@link #ABSENT}, {@link #QUIET}) at {@code address}. */
   int flags(long address) {
-    return flagsAt(address) & (CHANGED | STORED | ABSENT | QUIET) | (epochAt(address) == epoch ? TOUCHED : 0);
+    return flagsAt(address) & (CHANGED | STORED | ABSENT | QUIET);
   }
 
   /** The value of the entry at {@code address}, null if it is absent. */
@@ -153,15 +155,28 @@ final class PackedConnections {
     return valueAt(address);
   }
 
+  /** The value of the present entry at {@code address}, read where it lies by {@code reader}. */
+  <T> T readValue(long address, ValueReader<T> reader) {
+    byte[] chunk = arena.chunkOf(address);
+    int at = arena.offsetOf(address);
+    return reader.read(chunk, PackedEntry.valueFrom(chunk, at), PackedEntry.valueLength(chunk, at));
+  }
+
   /**
-   * Writes {@code value} over the value of the entry at {@code address} (from {@link #find}), if
-   * it fits in the entry's block; the entry is then changed (and present). False if it does not
-   * fit, and nothing is changed: the caller takes the entry out instead. This is how a connection
-   * that sees a packet now and then is updated where it lies, without leaving the table and
-   * pushing another one in.
+   * Writes {@code value} over the value of the entry at {@code address} (from {@link #find}), in
+   * the entry's block if it fits there, else in a larger free block the entry moves to (then
+   * {@link #frees} changes); the entry is then changed (and present). False if there is no such
+   * block, and nothing is changed: the caller takes the entry out instead. This is how a
+   * connection that sees a packet now and then is updated in packed memory, without leaving the
+   * table and pushing another one in.
    */
   boolean replace(long address, byte[] value) {
-    return replace(address, value, CHANGED | TOUCHED);
+    return replace(address, value, value.length, CHANGED);
+  }
+
+  /** {@link #replace(long, byte[])} with the first {@code length} bytes of {@code value}. */
+  boolean replace(long address, byte[] value, int length) {
+    return replace(address, value, length, CHANGED);
   }
 
   /**
@@ -169,45 +184,66 @@ final class PackedConnections {
    * is {@link #QUIET} (written when it leaves, or by {@link #drainQuiet}), not changed, unless it
    * already was.
    */
-  boolean replaceQuietly(long address, byte[] value) {
-    return replace(address, value, QUIET | TOUCHED);
+  boolean replaceQuietly(long address, byte[] value, int length) {
+    return replace(address, value, length, QUIET);
   }
 
-  private boolean replace(long address, byte[] value, int how) {
+  private boolean replace(long address, byte[] value, int length, int how) {
     byte[] chunk = arena.chunkOf(address);
     int at = arena.offsetOf(address);
-    if (PackedEntry.length(PackedEntry.keyLength(chunk, at), value.length) > arena.blockSize(address)) {
-      return false;
+    int needed = PackedEntry.length(PackedEntry.keyLength(chunk, at), length);
+    if (needed > arena.blockSize(address)) {
+      address = moved(address, BlockArena.blockFor(needed));
+      if (address < 0) {
+        return false;
+      }
+      chunk = arena.chunkOf(address);
+      at = arena.offsetOf(address);
     }
-    if (PackedEntry.epoch(chunk, at) != epoch) {
-      touchedCount++;
-    }
-    PackedEntry.writeValue(chunk, at, value, epoch);
+    PackedEntry.writeValue(chunk, at, value, length);
     int f = PackedEntry.flags(chunk, at);
     if ((how & CHANGED) != 0 && (f & CHANGED) == 0) {
       changedCount++;
     }
-    PackedEntry.setFlags(chunk, at, (f & ~ABSENT) | (how & ~TOUCHED) | RECENT);
+    PackedEntry.setFlags(chunk, at, (f & ~ABSENT) | how | RECENT);
     if ((how & CHANGED) != 0 && (f & LISTED) == 0) {
       list(address);
     }
     return true;
   }
 
-  /** Entries {@link #TOUCHED} now. */
-  int touched() {
-    return touchedCount;
-  }
-
   /**
-   * Forgets every touch (a new epoch). Called once as many entries are touched as the decoded
-   * cache holds: an entry touched again before that is one the decoded cache could keep until
-   * its next packet, and one touched again only after it would have been pushed out of the cache
-   * unused.
+   * Moves the entry at {@code address}, whose value has outgrown its block, into a free block of at
+   * least {@code block} bytes, if one is free without pushing an entry out; returns its new
+   * address, or -1 (nothing changed). A connection's value grows by a byte or two now and then (a
+   * counter or a time needs one more byte): moving it here costs a copy, where leaving the table
+   * would move it into the decoded cache and push that cache's oldest connection out.
    */
-  void forgetTouches() {
-    epoch = epoch % EPOCHS + 1;
-    touchedCount = 0;
+  private long moved(long address, int block) {
+    if (block > MAX_ENTRY) {
+      return -1;
+    }
+    long to = arena.reuseExact(block);
+    if (to < 0 && arena.canCarve(block, indexBytes(), budgetBytes)) {
+      to = arena.carve(block);
+    }
+    if (to < 0) {
+      to = arena.reuseLarger(block);
+    }
+    if (to < 0) {
+      return -1;
+    }
+    int slot = slotOfAddress(address);
+    int f = flagsAt(address);
+    PackedEntry.copy(arena.chunkOf(address), arena.offsetOf(address), arena.chunkOf(to), arena.offsetOf(to));
+    setFlags(to, f & ~LISTED);
+    index.setAddressAt(slot, to);
+    free(address); // counts a changed entry out, and the old address in the list of changes is skipped
+    if ((f & CHANGED) != 0) {
+      changedCount++;
+      list(to);
+    }
+    return to;
   }
 
   /**
@@ -217,13 +253,13 @@ final class PackedConnections {
    * rather than one after the other. Returns a value made of what was read, for the caller to
    * keep (so that the compiler does not drop the reads).
    */
-  long touch(byte[][] keys, int count, int[] homes) {
+  long touch(K[] batch, int count, int[] homes) {
     if (disabled) {
       return 0;
     }
     long sum = 0;
     for (int n = 0; n < count; n++) {
-      homes[n] = index.home(hash(keys[n]));
+      homes[n] = index.home(hash(batch[n]));
       sum += index.raw(homes[n]);
     }
     for (int n = 0; n < count; n++) {
@@ -241,7 +277,7 @@ final class PackedConnections {
   }
 
   /** The index slot of {@code key}'s entry, or -1. */
-  private int slotOf(byte[] key) {
+  private int slotOf(K key) {
     if (disabled) {
       return -1;
     }
@@ -260,9 +296,14 @@ final class PackedConnections {
    * a budget too small, or no block for it after {@link #MAX_EVICTIONS_PER_ADD} entries left (the
    * caller then writes it below itself).
    */
-  boolean add(byte[] key, byte[] value, int flags, Writer writer) {
-    int length = PackedEntry.length(key.length, value == null ? 0 : value.length);
-    if (disabled || length > MAX_ENTRY || key.length > 255) {
+  boolean add(K key, byte[] value, int flags, Writer writer) {
+    return add(key, keys.encode(key), value, flags, writer);
+  }
+
+  /** {@link #add(Object, byte[], int, Writer)} of a key whose bytes the caller has already. */
+  boolean add(K key, byte[] encodedKey, byte[] value, int flags, Writer writer) {
+    int length = PackedEntry.length(encodedKey.length, value == null ? 0 : value.length);
+    if (disabled || length > MAX_ENTRY || encodedKey.length > 255) {
       return false;
     }
     int block = BlockArena.blockFor(length);
@@ -282,7 +323,7 @@ final class PackedConnections {
       return false;
     }
     int f = (flags & (CHANGED | STORED | QUIET)) | (value == null ? ABSENT : 0) | RECENT;
-    PackedEntry.write(arena.chunkOf(address), arena.offsetOf(address), f, key, value);
+    PackedEntry.write(arena.chunkOf(address), arena.offsetOf(address), f, encodedKey, value);
     index.insert(hash(key), address);
     if ((f & CHANGED) != 0) {
       changedCount++;
@@ -309,7 +350,6 @@ final class PackedConnections {
       }
     }
     listedCount = 0;
-    forgetTouches();
   }
 
   /**
@@ -349,7 +389,6 @@ final class PackedConnections {
     hand = 0;
     listedCount = 0;
     changedCount = 0;
-    touchedCount = 0;
     storedLeft = false;
   }
 
@@ -389,11 +428,18 @@ final class PackedConnections {
   }
 
   private void remove(long address) {
-    for (int i = index.slotOf(index.home(hash(keyAt(address)))); i >= 0; i = index.next(i)) {
+    index.removeAt(slotOfAddress(address));
+    free(address);
+  }
+
+  /** The index slot that points to the entry at {@code address}. */
+  private int slotOfAddress(long address) {
+    byte[] chunk = arena.chunkOf(address);
+    int at = arena.offsetOf(address);
+    int hash = mix(keys.hashOfEncoded(chunk, at + PackedEntry.HEADER, PackedEntry.keyLength(chunk, at)));
+    for (int i = index.slotOf(index.home(hash)); i >= 0; i = index.next(i)) {
       if (index.addressAt(i) == address) {
-        index.removeAt(i);
-        free(address);
-        return;
+        return i;
       }
     }
     throw new IllegalStateException("a packed connection is missing from the index");
@@ -491,8 +537,10 @@ final class PackedConnections {
     arena.free(address);
   }
 
-  private boolean keyEquals(long address, byte[] key) {
-    return PackedEntry.keyEquals(arena.chunkOf(address), arena.offsetOf(address), key);
+  private boolean keyEquals(long address, K key) {
+    byte[] chunk = arena.chunkOf(address);
+    int at = arena.offsetOf(address);
+    return keys.matches(key, chunk, at + PackedEntry.HEADER, PackedEntry.keyLength(chunk, at));
   }
 
   private byte[] keyAt(long address) {
@@ -504,10 +552,6 @@ final class PackedConnections {
     return (flagsAt(address) & ABSENT) != 0 ? null : PackedEntry.value(arena.chunkOf(address), arena.offsetOf(address));
   }
 
-  private int epochAt(long address) {
-    return PackedEntry.epoch(arena.chunkOf(address), arena.offsetOf(address));
-  }
-
   private int flagsAt(long address) {
     return PackedEntry.flags(arena.chunkOf(address), arena.offsetOf(address));
   }
@@ -516,8 +560,12 @@ final class PackedConnections {
     PackedEntry.setFlags(arena.chunkOf(address), arena.offsetOf(address), flags);
   }
 
-  private static int hash(byte[] key) {
-    int h = Arrays.hashCode(key);
+  private int hash(K key) {
+    return mix(keys.hash(key));
+  }
+
+  private static int mix(int hash) {
+    int h = hash;
     h ^= h >>> 16; // murmur3's finalizer: the low bits pick the slot
     h *= 0x85eb_ca6b;
     h ^= h >>> 13;

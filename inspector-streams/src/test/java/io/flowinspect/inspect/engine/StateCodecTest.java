@@ -19,6 +19,55 @@ class StateCodecTest {
   }
 
   @Test
+  void aKeyIsComparedWithItsBytesFieldByFieldAndOnlyItsOwnBytesMatch() {
+    FlowKey v4 = FlowKey.of(3, 6, IpAddress.parse("10.0.0.1"), 1234, IpAddress.parse("10.0.0.2"), 80);
+    FlowKey v6 = FlowKey.of(0, 17, IpAddress.parse("2001:db8::1"), 53, IpAddress.parse("2001:db8::2"), 5353);
+    FlowKey[] others = {
+        FlowKey.of(4, 6, IpAddress.parse("10.0.0.1"), 1234, IpAddress.parse("10.0.0.2"), 80), // zone
+        FlowKey.of(3, 17, IpAddress.parse("10.0.0.1"), 1234, IpAddress.parse("10.0.0.2"), 80), // protocol
+        FlowKey.of(3, 6, IpAddress.parse("10.0.0.1"), 1235, IpAddress.parse("10.0.0.2"), 80), // a port
+        FlowKey.of(3, 6, IpAddress.parse("10.0.0.1"), 1234, IpAddress.parse("10.0.0.3"), 80), // an address
+        FlowKey.of(3, 6, IpAddress.parse("10.0.0.1"), 1234, IpAddress.parse("10.0.0.2"), 81),
+        FlowKey.of(0, 17, IpAddress.parse("2001:db8::1"), 53, IpAddress.parse("2001:db8::3"), 5353),
+        FlowKey.of(0, 17, IpAddress.parse("2001:db9::1"), 53, IpAddress.parse("2001:db8::2"), 5353),
+        FlowKey.of(0, 17, IpAddress.parse("::10.0.0.1"), 1234, IpAddress.parse("::10.0.0.2"), 80), // family
+    };
+    // Stored inside a larger array, as packed memory holds them.
+    byte[] bytes4 = StateCodec.encode(v4);
+    byte[] bytes6 = StateCodec.encode(v6);
+    byte[] chunk = new byte[100];
+    System.arraycopy(bytes4, 0, chunk, 7, bytes4.length);
+    System.arraycopy(bytes6, 0, chunk, 40, bytes6.length);
+
+    assertThat(StateCodec.keyEquals(v4, chunk, 7, bytes4.length)).isTrue();
+    assertThat(StateCodec.keyEquals(v6, chunk, 40, bytes6.length)).isTrue();
+    assertThat(StateCodec.decodeKey(chunk, 40, bytes6.length)).isEqualTo(v6);
+    for (FlowKey other : others) {
+      assertThat(StateCodec.keyEquals(other, chunk, 7, bytes4.length)).as(other.toString()).isFalse();
+      assertThat(StateCodec.keyEquals(other, chunk, 40, bytes6.length)).as(other.toString()).isFalse();
+    }
+  }
+
+  @Test
+  void aConnectionIsDecodedWhereItLiesAndTheReusedEncoderWritesWhatEncodeWrites() {
+    TcpConversation t = TcpTrackingTest.established();
+    t.client(PSH | ACK, 100);
+    byte[] encoded = StateCodec.encode(t.conn());
+    byte[] chunk = new byte[encoded.length + 20];
+    System.arraycopy(encoded, 0, chunk, 11, encoded.length);
+    StateCodec.ConnEncoder encoder = new StateCodec.ConnEncoder();
+    Conn longer = TcpTrackingTest.established().conn();
+    longer.decide(Decision.DENY, "a rule whose id is spelled out in full, longer than the connection above");
+    encoder.encode(longer); // leaves more bytes in the reused array than the next encoding writes
+
+    Conn copy = StateCodec.decodeConn(chunk, 11, encoded.length);
+    int length = encoder.encode(copy);
+
+    assertThat(java.util.Arrays.copyOf(encoder.array(), length)).isEqualTo(encoded);
+    assertThatThrownBy(() -> StateCodec.decodeConn(chunk, 11, encoded.length - 3)).hasMessageContaining("truncated");
+  }
+
+  @Test
   void tcpConnectionStateRoundTripsExactly() {
     TcpConversation t = TcpTrackingTest.established();
     t.client(PSH | ACK, 100);

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowinspect.inspect.Inspector;
 import io.flowinspect.inspect.engine.Conn;
+import io.flowinspect.inspect.engine.Decision;
 import io.flowinspect.inspect.engine.CtState;
 import io.flowinspect.inspect.engine.FlowKey;
 import io.flowinspect.inspect.engine.InMemoryState;
@@ -319,7 +320,7 @@ class ConnectionCacheStoreTest {
   }
 
   @Test
-  void aSecondPacketBeforeTheCommitTakesAPackedConnectionIntoTheDecodedCache() {
+  void aSecondPacketSoonAfterTheFirstTakesAPackedConnectionIntoTheDecodedCache() {
     ConnectionCacheStore store = cache(1, 1 << 20);
     Inspector engine = inspector(store);
     FlowKey first = udpKey(1);
@@ -329,7 +330,7 @@ class ConnectionCacheStoreTest {
     writesBelow.clear();
 
     engine.inspect(first, udp(2, true)); // updated where it lies
-    engine.inspect(first, udp(3, false)); // changed since the commit: busy, so decoded
+    engine.inspect(first, udp(3, false)); // looked up again at once: busy, so decoded
 
     assertThat(store.updatedPacked()).isEqualTo(1);
     assertThat(store.cached()).isEqualTo(1);
@@ -339,6 +340,31 @@ class ConnectionCacheStoreTest {
     Conn stored = StateCodec.decodeConn(below.get(Bytes.wrap(StateCodec.encode(first))));
     assertThat(stored.replyPackets()).isEqualTo(1);
     assertThat(stored.origPackets()).isEqualTo(2);
+  }
+
+  @Test
+  void aConnectionKeptByTheDecodedCacheIsNotTheObjectTheNextPackedLookupDecodesInto() {
+    // One chunk of packed memory, filled until it pushes connections out: no block is free.
+    ConnectionCacheStore store = cache(1, PackedConnections.MIN_INDEX_BYTES + 4096);
+    Inspector engine = inspector(store);
+    int added = 0;
+    while (store.packed() == added - 1 || added < 2) {
+      engine.inspect(udpKey(++added), udp(0, false));
+    }
+    FlowKey a = udpKey(added - 1); // packed just now, so still there
+    FlowKey b = udpKey(added - 2);
+    Conn first = store.get(a);
+    String longRule = "a rule of the user's, spelled out in full: " + "x".repeat(200);
+    first.decide(Decision.DENY, longRule); // too long for its block, and no larger block is free
+
+    store.put(a, first); // so the decoded cache keeps this object
+    Conn second = store.get(b);
+
+    assertThat(second).isNotSameAs(first);
+    assertThat(first.ruleId()).isEqualTo(longRule);
+    assertThat(store.get(a)).isSameAs(first);
+    store.flushCache();
+    assertThat(StateCodec.decodeConn(below.get(Bytes.wrap(StateCodec.encode(a)))).ruleId()).isEqualTo(longRule);
   }
 
   @Test

@@ -4,7 +4,6 @@ import static io.flowinspect.inspect.streams.PackedConnections.ABSENT;
 import static io.flowinspect.inspect.streams.PackedConnections.CHANGED;
 import static io.flowinspect.inspect.streams.PackedConnections.QUIET;
 import static io.flowinspect.inspect.streams.PackedConnections.STORED;
-import static io.flowinspect.inspect.streams.PackedConnections.TOUCHED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -34,7 +33,7 @@ class PackedConnectionsTest {
 
   @Test
   void anEntryIsTakenBackWithItsValueAndFlagsAndThenIsGone() {
-    PackedConnections t = new PackedConnections(1 << 20);
+    PackedConnections<byte[]> t = PackedConnections.ofBytes(1 << 20);
     assertThat(t.add(b("k1"), b("value one"), CHANGED | STORED, writer)).isTrue();
 
     PackedConnections.Taken taken = t.take(b("k1"));
@@ -49,7 +48,7 @@ class PackedConnectionsTest {
 
   @Test
   void anEntryReplacedInPlaceIsChangedWrittenOnceAtTheCommitAndStaysWhereItWas() {
-    PackedConnections t = new PackedConnections(1 << 20);
+    PackedConnections<byte[]> t = PackedConnections.ofBytes(1 << 20);
     t.add(b("k1"), b("first value"), STORED, writer);
     long address = t.find(b("k1"));
     long frees = t.frees();
@@ -60,30 +59,26 @@ class PackedConnectionsTest {
 
     assertThat(t.find(b("k1"))).isEqualTo(address);
     assertThat(t.frees()).isEqualTo(frees);
-    assertThat(t.flags(address)).isEqualTo(CHANGED | STORED | TOUCHED);
+    assertThat(t.flags(address)).isEqualTo(CHANGED | STORED);
     assertThat(t.changed()).isEqualTo(1);
-    assertThat(t.touched()).isEqualTo(1);
     t.drainChanged(writer);
     assertThat(writes).containsExactly("k1=third value");
     assertThat(new String(t.value(address), StandardCharsets.UTF_8)).isEqualTo("third value");
+    PackedConnections.ValueReader<String> asText = (data, from, length) -> new String(data, from, length, StandardCharsets.UTF_8);
+    assertThat(t.readValue(address, asText)).isEqualTo("third value");
     assertThat(t.flags(address)).isEqualTo(STORED);
-    assertThat(t.touched()).isZero();
   }
 
   @Test
-  void forgettingTouchesClearsThemAndKeepsTheChangedEntriesForTheCommit() {
-    PackedConnections t = new PackedConnections(1 << 20);
+  void aQuietReplacementWaitsForDrainQuietWhileAChangedOneIsWrittenAtTheCommit() {
+    PackedConnections<byte[]> t = PackedConnections.ofBytes(1 << 20);
     t.add(b("changed"), b("v1"), STORED, writer);
     t.add(b("quiet"), b("v2"), STORED, writer);
     long changedAt = t.find(b("changed"));
     long quietAt = t.find(b("quiet"));
     t.replace(changedAt, b("v3"));
-    t.replaceQuietly(quietAt, b("v4"));
-    assertThat(t.touched()).isEqualTo(2);
+    t.replaceQuietly(quietAt, b("v4 and more"), 2); // only the first two bytes
 
-    t.forgetTouches();
-
-    assertThat(t.touched()).isZero();
     assertThat(t.flags(changedAt)).isEqualTo(CHANGED | STORED);
     assertThat(t.flags(quietAt)).isEqualTo(QUIET | STORED);
     t.drainChanged(writer);
@@ -94,23 +89,46 @@ class PackedConnectionsTest {
   }
 
   @Test
-  void aValueThatOutgrowsItsBlockIsNotReplacedAndTheEntryIsLeftAsItWas() {
-    PackedConnections t = new PackedConnections(1 << 20);
+  void aValueThatOutgrowsItsBlockMovesToALargerOneAndIsWrittenOnceAtTheCommit() {
+    PackedConnections<byte[]> t = PackedConnections.ofBytes(1 << 20);
     t.add(b("k1"), b("v"), STORED, writer); // 5 + 2 + 1 bytes: a 16-byte block
     long address = t.find(b("k1"));
+    t.replace(address, b("w")); // changed and listed where it was
+
+    assertThat(t.replace(address, b("a value too long for sixteen bytes"))).isTrue();
+
+    long moved = t.find(b("k1"));
+    assertThat(moved).isNotEqualTo(address);
+    assertThat(t.frees()).as("its old block was freed: addresses found before are no longer good").isEqualTo(1);
+    assertThat(t.flags(moved)).isEqualTo(CHANGED | STORED);
+    assertThat(t.changed()).isEqualTo(1);
+    t.drainChanged(writer);
+    assertThat(writes).containsExactly("k1=a value too long for sixteen bytes");
+    assertThat(t.changed()).isZero();
+  }
+
+  @Test
+  void aValueThatOutgrowsItsBlockWithNoFreeBlockLeftIsNotReplacedAndTheEntryIsLeftAsItWas() {
+    // An index of the least size and one 4 KiB chunk: 256 entries of 16 bytes fill it.
+    PackedConnections<byte[]> t = PackedConnections.ofBytes(PackedConnections.MIN_INDEX_BYTES + 4096);
+    for (int i = 0; i < 256; i++) {
+      assertThat(t.add(b(String.format("k%03d", i)), b("v"), STORED, writer)).isTrue();
+    }
+    long address = t.find(b("k000"));
 
     assertThat(t.replace(address, b("a value too long for sixteen bytes"))).isFalse();
 
+    assertThat(t.size()).isEqualTo(256);
     assertThat(t.flags(address)).isEqualTo(STORED);
     assertThat(t.changed()).isZero();
-    assertThat(new String(t.take(b("k1")).value(), StandardCharsets.UTF_8)).isEqualTo("v");
-    assertThat(t.find(b("k1"))).isEqualTo(-1);
-    assertThat(t.frees()).as("the take freed the block: addresses found before are no longer good").isEqualTo(1);
+    assertThat(t.frees()).isZero();
+    assertThat(new String(t.take(b("k000")).value(), StandardCharsets.UTF_8)).isEqualTo("v");
+    assertThat(writes).isEmpty();
   }
 
   @Test
   void aCommitWritesTheChangedEntriesOnceAndKeepsThemAsStored() {
-    PackedConnections t = new PackedConnections(1 << 20);
+    PackedConnections<byte[]> t = PackedConnections.ofBytes(1 << 20);
     t.add(b("changed"), b("v1"), CHANGED, writer);
     t.add(b("clean"), b("v2"), STORED, writer);
 
@@ -125,7 +143,7 @@ class PackedConnectionsTest {
 
   @Test
   void aRemovalWaitingForTheStoreBelowIsWrittenAsOneAndThenForgotten() {
-    PackedConnections t = new PackedConnections(1 << 20);
+    PackedConnections<byte[]> t = PackedConnections.ofBytes(1 << 20);
     t.add(b("gone"), null, CHANGED | STORED, writer);
     assertThat(t.take(b("gone")).value()).isNull(); // the table answers "absent" without asking below
     t.add(b("gone"), null, CHANGED | STORED, writer);
@@ -138,7 +156,7 @@ class PackedConnectionsTest {
 
   @Test
   void whenTheBudgetIsFullTheChangedEntriesPushedOutAreWrittenAndTheCleanOnesDropped() {
-    PackedConnections t = new PackedConnections(64 * 1024);
+    PackedConnections<byte[]> t = PackedConnections.ofBytes(64 * 1024);
     int n = 5_000;
     for (int i = 0; i < n; i++) {
       assertThat(t.add(b("key-" + i), b("value-" + i), i % 2 == 0 ? CHANGED : STORED, writer)).isTrue();
@@ -173,7 +191,7 @@ class PackedConnectionsTest {
   @Test
   void whenEntriesOutgrowTheirSizeClassTheTableStaysWithinBudgetAndFillsAgain() {
     long budget = 1 << 20;
-    PackedConnections t = new PackedConnections(budget);
+    PackedConnections<byte[]> t = PackedConnections.ofBytes(budget);
     for (int i = 0; i < 30_000; i++) {
       t.add(b("key-" + i), new byte[20], CHANGED, writer); // 48-byte blocks
     }
@@ -203,7 +221,7 @@ class PackedConnectionsTest {
 
   @Test
   void anEntryTooLargeToPackIsRefusedAndNothingChanges() {
-    PackedConnections t = new PackedConnections(1 << 20);
+    PackedConnections<byte[]> t = PackedConnections.ofBytes(1 << 20);
 
     assertThat(t.add(b("big"), new byte[PackedConnections.MAX_ENTRY], CHANGED, writer)).isFalse();
     assertThat(t.size()).isZero();
@@ -212,7 +230,7 @@ class PackedConnectionsTest {
 
   @Test
   void aZeroBudgetPacksNothingAndHoldsNothing() {
-    PackedConnections t = new PackedConnections(0);
+    PackedConnections<byte[]> t = PackedConnections.ofBytes(0);
 
     assertThat(t.add(b("k"), b("v"), CHANGED, writer)).isFalse();
     assertThat(t.take(b("k"))).isNull();
@@ -228,7 +246,7 @@ class PackedConnectionsTest {
   void agreesWithASimpleModelThroughRandomChurn() {
     for (long budget : new long[] {16 * 1024, 256 * 1024, 8L << 20}) {
       Random random = new Random(budget);
-      PackedConnections t = new PackedConnections(budget);
+      PackedConnections<byte[]> t = PackedConnections.ofBytes(budget);
       below.clear();
       Map<String, String> memory = new HashMap<>(); // key -> value ("" for absent), what the table should hold
       Map<String, Boolean> changed = new HashMap<>();
@@ -294,9 +312,6 @@ class PackedConnectionsTest {
           memory.values().removeIf(String::isEmpty); // written removals are forgotten
           changed.keySet().retainAll(memory.keySet());
           changed.replaceAll((k, v) -> false);
-        }
-        if (step % 97 == 0) {
-          t.forgetTouches(); // changes nothing that the model sees
         }
         assertThat(t.bytes()).isLessThanOrEqualTo(budget);
       }

@@ -224,13 +224,14 @@ class QuietChangesTest {
 
   /**
    * Random packets over a few dozen connections, commits now and then, through every memory shape
-   * (decoded only, a little packed memory that pushes entries out, plenty): once the writes are
-   * due, the store below holds, byte for byte, what a plain in-memory table holds.
+   * (decoded only; packed memory too small to use; one chunk, so full that entries are pushed out
+   * and grown ones find no larger block; plenty): once the writes are due, the store below holds,
+   * byte for byte, what a plain in-memory table holds.
    */
   @Test
   void onceTheWritesAreDueTheStoreBelowHoldsWhatAPlainTableHoldsWhateverTheMemory() {
     for (int capacity : new int[] {1, 3, 50}) {
-      for (long packedBytes : new long[] {0, 4 * 1024, 1 << 20}) {
+      for (long packedBytes : new long[] {0, 4 * 1024, PackedConnections.MIN_INDEX_BYTES + 4096, 1 << 20}) {
         Random random = new Random(capacity * 31L + packedBytes);
         ConnectionCacheStore store = cache(capacity, packedBytes);
         InMemoryState plain = new InMemoryState();
