@@ -125,6 +125,15 @@ final class Bytes {
     pos += b.length;
   }
 
+  /** The big-endian int at {@code at} of {@code data}, read in place. */
+  static int i32At(byte[] data, int at) {
+    return (data[at] & 0xff) << 24 | (data[at + 1] & 0xff) << 16 | (data[at + 2] & 0xff) << 8 | (data[at + 3] & 0xff);
+  }
+
+  static long i64At(byte[] data, int at) {
+    return (i32At(data, at) & 0xffff_ffffL) << 32 | (i32At(data, at + 4) & 0xffff_ffffL);
+  }
+
   int u8() {
     need(1);
     return buf[pos++] & 0xff;
@@ -132,7 +141,7 @@ final class Bytes {
 
   int i32() {
     need(4);
-    int v = (buf[pos] & 0xff) << 24 | (buf[pos + 1] & 0xff) << 16 | (buf[pos + 2] & 0xff) << 8 | (buf[pos + 3] & 0xff);
+    int v = i32At(buf, pos);
     pos += 4;
     return v;
   }

@@ -127,12 +127,6 @@ public final class FlowHistory {
     return FlowHistoryCodec.read(in, originalRef, replyRef);
   }
 
-  /** {@link #readFrom} into {@code reuse} if there is one, else into a new history. */
-  static FlowHistory readFrom(Bytes in, int originalRef, int replyRef, FlowHistory reuse) {
-    return reuse == null ? FlowHistoryCodec.read(in, originalRef, replyRef)
-        : FlowHistoryCodec.read(in, originalRef, replyRef, reuse);
-  }
-
   /** The binary form on its own (tests, tools); the state store keeps it inside the connection's. */
   public byte[] toBytes() {
     Bytes b = new Bytes(32);

@@ -48,26 +48,18 @@ public final class StateCodec {
       return false;
     }
     int at = from;
-    if (int32(data, at) != k.zone() || (data[at + 4] & 0xff) != k.protocol()
+    if (Bytes.i32At(data, at) != k.zone() || (data[at + 4] & 0xff) != k.protocol()
         || (data[at + 5] & 0xff) != (k.ipv6() ? 6 : 4)) {
       return false;
     }
     at += 6;
     if (k.ipv6()) {
-      return int64(data, at) == k.lowHi() && int64(data, at + 8) == k.lowLo() && int32(data, at + 16) == k.lowPort()
-          && int64(data, at + 20) == k.highHi() && int64(data, at + 28) == k.highLo()
-          && int32(data, at + 36) == k.highPort();
+      return Bytes.i64At(data, at) == k.lowHi() && Bytes.i64At(data, at + 8) == k.lowLo()
+          && Bytes.i32At(data, at + 16) == k.lowPort() && Bytes.i64At(data, at + 20) == k.highHi()
+          && Bytes.i64At(data, at + 28) == k.highLo() && Bytes.i32At(data, at + 36) == k.highPort();
     }
-    return (int32(data, at) & 0xffff_ffffL) == k.lowLo() && int32(data, at + 4) == k.lowPort()
-        && (int32(data, at + 8) & 0xffff_ffffL) == k.highLo() && int32(data, at + 12) == k.highPort();
-  }
-
-  private static int int32(byte[] d, int at) {
-    return (d[at] & 0xff) << 24 | (d[at + 1] & 0xff) << 16 | (d[at + 2] & 0xff) << 8 | (d[at + 3] & 0xff);
-  }
-
-  private static long int64(byte[] d, int at) {
-    return (int32(d, at) & 0xffff_ffffL) << 32 | (int32(d, at + 4) & 0xffff_ffffL);
+    return (Bytes.i32At(data, at) & 0xffff_ffffL) == k.lowLo() && Bytes.i32At(data, at + 4) == k.lowPort()
+        && (Bytes.i32At(data, at + 8) & 0xffff_ffffL) == k.highLo() && Bytes.i32At(data, at + 12) == k.highPort();
   }
 
   static void writeKey(Bytes b, FlowKey k) {
@@ -203,7 +195,7 @@ public final class StateCodec {
   }
 
   public static Conn decodeConn(byte[] data) {
-    return decodeConn(Bytes.reading(data));
+    return decodeConn(Bytes.reading(data), null);
   }
 
   /** Decodes the connection in {@code length} bytes of {@code data} from {@code from}, without copying them. */
@@ -219,10 +211,6 @@ public final class StateCodec {
    */
   public static Conn decodeConn(byte[] data, int from, int length, Conn reuse) {
     return decodeConn(Bytes.reading(data, from, length), reuse);
-  }
-
-  private static Conn decodeConn(Bytes b) {
-    return decodeConn(b, null);
   }
 
   private static Conn decodeConn(Bytes b, Conn reuse) {
@@ -300,7 +288,8 @@ public final class StateCodec {
       }
     }
     c.history = v1 ? new FlowHistory()
-        : FlowHistory.readFrom(b, historyReference(c, true), historyReference(c, false), reuse == null ? null : c.history);
+        : FlowHistoryCodec.read(b, historyReference(c, true), historyReference(c, false),
+            reuse == null ? new FlowHistory() : c.history);
     return c;
   }
 
