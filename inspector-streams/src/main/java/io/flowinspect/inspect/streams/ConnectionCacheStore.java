@@ -40,17 +40,8 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   private final PackedConnections<FlowKey> packed;
   /** Packed connections looked up lately: found again, they are busy and taken into the decoded cache. */
   private final RecentTouches recent;
-  /** Encodes connections written back into packed memory, without an array per packet. */
-  private final StateCodec.ConnEncoder encoder = new StateCodec.ConnEncoder();
-  /**
-   * The connection the last lookup in packed memory decoded, which the next one decodes into
-   * again ({@link StateCodec#decodeConn(byte[], int, int, Conn)}): the engine is done with a
-   * connection before it looks up another ({@link ConnectionTable}). Null once the decoded cache
-   * has kept it (see {@link #keep}).
-   */
-  private Conn reused;
-  private final PackedConnections.ValueReader<Conn> decodeReusing = (data, from, length) ->
-      reused = StateCodec.decodeConn(data, from, length, reused);
+  /** A connection that stays in packed memory, looked up for a packet and put back where it lies. */
+  private final PackedInPlace inPlace;
   /** The slots changed since the last commit; every one of them is in {@link #slots}. */
   private final ChangedSlots changed = new ChangedSlots();
   /**
@@ -76,19 +67,8 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
    * (an encoding and a probe). Used once; cleared when anything is forgotten.
    */
   private FlowKey absentKey;
-  /**
-   * The key of the last lookup answered from packed memory without taking the connection out
-   * (see {@link #get}), and where its entry lies; the put that follows writes the connection back
-   * there. Good while packed memory has freed no block since ({@link PackedConnections#frees}).
-   */
-  private FlowKey packedKey;
-  private long packedAddress;
-  private long packedFrees;
-  private long updatedPacked;
   private long takenFromPacked;
   private final LookupsAhead lookupsAhead = new LookupsAhead();
-  /** {@link Conn#transitionSignature} of the connection {@link #packedKey}, as it was looked up. */
-  private long packedSignature;
 
   /**
    * With quiet changes on, changes that move a connection to no other state (see
@@ -117,6 +97,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     this.slots = new DecodedSlots(capacity);
     this.packed = new PackedConnections<>(packedBytes, FlowKeyForm.INSTANCE);
     this.recent = new RecentTouches(capacity);
+    this.inPlace = new PackedInPlace(packed, quietChanges);
   }
 
   /** Before a batch's packets are inspected: starts their packed-memory lookups ({@link LookupsAhead}). */
@@ -181,38 +162,27 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
    * can keep it until its next packet, and the lookup takes it in.
    */
   private Conn lookedUpInPacked(FlowKey key, long address) {
-    packedKey = key;
-    packedAddress = address;
-    packedFrees = packed.frees();
     lastKey = null;
     lastSlot = null;
     absentKey = null;
-    Conn conn = packed.readValue(address, decodeReusing);
-    if (quietChanges) {
-      packedSignature = conn.transitionSignature();
-    }
-    return conn;
+    return inPlace.lookUp(key, address);
   }
 
   @Override
   public void put(FlowKey key, Conn conn) {
-    if (key == packedKey && packed.frees() == packedFrees && conn != null) {
-      boolean quietly = quietChanges && (packed.flags(packedAddress) & PackedConnections.STORED) != 0
-          && conn.transitionSignature() == packedSignature;
-      int length = encoder.encode(conn);
-      byte[] value = encoder.array();
-      if (quietly ? packed.replaceQuietly(packedAddress, value, length) : packed.replace(packedAddress, value, length)) {
-        updatedPacked++;
-        if (quietly) {
-          marker.quietChange(wrapped());
-        }
+    switch (inPlace.writeBack(key, conn)) {
+      case WRITTEN -> {
         return;
       }
-      packedKey = null; // grown out of its block, and no larger one free: taken into the decoded cache below
+      case WRITTEN_QUIETLY -> {
+        marker.quietChange(wrapped());
+        return;
+      }
+      default -> { } // not written back: into the decoded cache below
     }
     boolean everyConnectionIsHere = complete(); // first, as it may fill the cache
     CacheSlot s = slot(key);
-    keep(conn);
+    inPlace.kept(conn);
     if (s != null) {
       s.conn = conn;
       if (quietChanges && s.stored && !s.dirty && conn.transitionSignature() == s.signature) {
@@ -270,13 +240,6 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     return t != null ? t.stored() : !everyConnectionIsHere;
   }
 
-  /** The decoded cache keeps {@code conn} from now on: if the packed lookups decode into it, they stop. */
-  private void keep(Conn conn) {
-    if (conn == reused) {
-      reused = null;
-    }
-  }
-
   private CacheSlot slot(FlowKey key) {
     return key == lastKey ? lastSlot : slots.get(key);
   }
@@ -310,7 +273,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
 
   /** Puts written over a connection's packed entry where it lay (for tests and the benchmark). */
   long updatedPacked() {
-    return updatedPacked;
+    return inPlace.updated();
   }
 
   /** Lookups that took a connection out of packed memory into the decoded cache (busy ones, and removals). */
@@ -406,7 +369,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     lastKey = null;
     lastSlot = null;
     absentKey = null;
-    packedKey = null;
+    inPlace.forget();
     marker.forget();
   }
 
