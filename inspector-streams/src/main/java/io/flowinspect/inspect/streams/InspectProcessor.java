@@ -95,7 +95,7 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
 
   @Override
   public void close() {
-    if (connections != null && connections.packed() > 0) {
+    if (connections != null && connections.updatedPacked() + connections.takenFromPacked() > 0) {
       LOG.info("task {}: {} packets updated connections in packed memory, {} took one out into the decoded cache",
           context.taskId(), connections.updatedPacked(), connections.takenFromPacked());
     }
