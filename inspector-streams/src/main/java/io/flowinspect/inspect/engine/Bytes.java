@@ -8,6 +8,8 @@ final class Bytes {
   private int pos;
   /** Where reading stops: the end of the array, or of the slice being read. */
   private int limit;
+  /** Where the slice being read starts (0 for a whole array), for error messages. */
+  private int start;
 
   Bytes(int capacity) {
     buf = new byte[capacity];
@@ -17,6 +19,7 @@ final class Bytes {
   private Bytes(byte[] data, int from, int length) {
     buf = data;
     pos = from;
+    start = from;
     limit = from + length;
   }
 
@@ -172,7 +175,7 @@ final class Bytes {
         return v;
       }
     }
-    throw new IllegalArgumentException("varint longer than 10 bytes at " + pos);
+    throw new IllegalArgumentException("varint longer than 10 bytes at " + (pos - start));
   }
 
   long zigzag() {
@@ -196,7 +199,7 @@ final class Bytes {
 
   private void need(int n) {
     if (n < 0 || pos + n > limit) {
-      throw new IllegalArgumentException("truncated: need " + n + " bytes at " + pos + " of " + limit);
+      throw new IllegalArgumentException("truncated: need " + n + " bytes at " + (pos - start) + " of " + (limit - start));
     }
   }
 }

@@ -73,7 +73,7 @@ final class FlowHistoryCodec {
     h.flags = flags & ~(TCP_SEQUENCES | COUNTERS);
     h.orig.state = ZeekEndpoint.State.byOrdinal(states & 7);
     h.resp.state = ZeekEndpoint.State.byOrdinal(states >>> 3 & 7);
-    h.letters.readInto(in); // the new history's own, empty letters
+    h.letters.readInto(in); // replaces what the history's letters held, in their own array
     int origRef = h.flipped() ? replyRef : originalRef;
     int respRef = h.flipped() ? originalRef : replyRef;
     if ((flags & COUNTERS) != 0) {

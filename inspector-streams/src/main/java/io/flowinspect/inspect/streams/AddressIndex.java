@@ -92,14 +92,22 @@ final class AddressIndex {
     int hole = slot;
     for (int j = (slot + 1) & mask; slots[j] != 0; j = (j + 1) & mask) {
       int home = (int) (slots[j] >>> 32) & mask;
-      boolean reachable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
-      if (reachable) {
+      if (fillsHole(hole, j, home)) {
         slots[hole] = slots[j];
         hole = j;
       }
     }
     slots[hole] = 0;
     size--;
+  }
+
+  /**
+   * Linear probing's backward shift: whether the entry at {@code slot}, whose probe run starts at
+   * {@code home}, may move back into the empty {@code hole} before it (its run then still reaches
+   * it), the table wrapping around. Shared with {@link HashFilter}.
+   */
+  static boolean fillsHole(int hole, int slot, int home) {
+    return hole <= slot ? (home <= hole || home > slot) : (home <= hole && home > slot);
   }
 
   /** Doubles the slots, reinserting every entry. */

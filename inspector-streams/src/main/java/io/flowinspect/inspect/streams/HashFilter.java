@@ -50,8 +50,7 @@ final class HashFilter {
     int hole = i;
     for (int j = (i + 1) & mask; slots[j] != 0; j = (j + 1) & mask) {
       int home = home(slots[j], mask);
-      boolean movable = hole <= j ? (home <= hole || home > j) : (home <= hole && home > j);
-      if (movable) {
+      if (AddressIndex.fillsHole(hole, j, home)) {
         slots[hole] = slots[j];
         hole = j;
       }

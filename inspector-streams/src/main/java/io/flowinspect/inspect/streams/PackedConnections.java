@@ -223,13 +223,7 @@ final class PackedConnections<K> {
     if (block > MAX_ENTRY) {
       return -1;
     }
-    long to = arena.reuseExact(block);
-    if (to < 0 && arena.canCarve(block, indexBytes(), budgetBytes)) {
-      to = arena.carve(block);
-    }
-    if (to < 0) {
-      to = arena.reuseLarger(block);
-    }
+    long to = freeBlock(block);
     if (to < 0) {
       return -1;
     }
@@ -490,14 +484,7 @@ final class PackedConnections<K> {
    */
   private long allocate(int block, Writer writer) {
     for (int evicted = 0; ; evicted++) {
-      long address = arena.reuseExact(block);
-      if (address >= 0) {
-        return address;
-      }
-      if (arena.canCarve(block, indexBytes(), budgetBytes)) {
-        return arena.carve(block);
-      }
-      address = arena.reuseLarger(block);
+      long address = freeBlock(block);
       if (address >= 0) {
         return address;
       }
@@ -511,6 +498,21 @@ final class PackedConnections<K> {
       return arena.carve(block);
     }
     return -1;
+  }
+
+  /**
+   * A block of at least {@code block} bytes without pushing anything out: a free one of the class,
+   * fresh space within the budget, or a free one of a larger class; -1 if there is none.
+   */
+  private long freeBlock(int block) {
+    long address = arena.reuseExact(block);
+    if (address >= 0) {
+      return address;
+    }
+    if (arena.canCarve(block, indexBytes(), budgetBytes)) {
+      return arena.carve(block);
+    }
+    return arena.reuseLarger(block);
   }
 
   /** Every entry leaves (the changed ones through {@code writer}) and the chunks are reused from the start. */
