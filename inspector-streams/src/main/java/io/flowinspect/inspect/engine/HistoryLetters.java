@@ -196,12 +196,6 @@ final class HistoryLetters {
     return -1;
   }
 
-  static HistoryLetters readFrom(Bytes in) {
-    HistoryLetters h = new HistoryLetters();
-    h.readInto(in);
-    return h;
-  }
-
   /** Reads letters written by {@link #writeTo} in place of this history's (a decoded connection's new history reuses its array). */
   void readInto(Bytes in) {
     size = 0;
