@@ -117,14 +117,12 @@ public final class FlowHistory {
     return (flags & FLIPPED) != 0;
   }
 
-  /** A compact binary form; see {@link FlowHistoryCodec} for the layout and typical sizes. */
-  /** See {@link FlowHistoryCodec#write} for the references. */
+  /**
+   * A compact binary form ({@link FlowHistoryCodec} has the layout, typical sizes and what the
+   * references are).
+   */
   void writeTo(Bytes out, int originalRef, int replyRef) {
     FlowHistoryCodec.write(this, out, originalRef, replyRef);
-  }
-
-  static FlowHistory readFrom(Bytes in, int originalRef, int replyRef) {
-    return FlowHistoryCodec.read(in, originalRef, replyRef);
   }
 
   /** The binary form on its own (tests, tools); the state store keeps it inside the connection's. */
@@ -135,7 +133,7 @@ public final class FlowHistory {
   }
 
   public static FlowHistory fromBytes(byte[] data) {
-    return readFrom(Bytes.reading(data), 0, 0);
+    return FlowHistoryCodec.read(Bytes.reading(data), 0, 0);
   }
 
   @Override
