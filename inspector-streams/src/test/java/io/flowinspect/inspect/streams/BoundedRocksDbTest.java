@@ -20,7 +20,6 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rocksdb.BlockBasedTableConfig;
@@ -31,51 +30,51 @@ class BoundedRocksDbTest {
   private static final long MIB = 1024 * 1024;
 
   @TempDir Path stateDir;
-  private TopologyTestDriver driver;
 
-  @AfterEach
-  void close() {
-    if (driver != null) {
-      driver.close();
-    }
-  }
+  // Each test opens and closes its driver itself: with JUnit's timeouts on separate threads, an
+  // @AfterEach runs on another thread than the test, and Kafka Streams' task-directory lock belongs
+  // to the thread that took it, so a close from there leaves the directory locked and cleans it
+  // while RocksDB may still hold files in it (CI failed on this once, DirectoryNotEmptyException).
 
   @Test
   void allStoresShareOneBlockCacheOfTheConfiguredSize() {
-    driver = new TopologyTestDriver(twoStores(), bounded(Map.of(BoundedRocksDbSettings.MEMORY_BYTES, 64 * MIB)));
-    KeyValueStore<Bytes, byte[]> connections = driver.getKeyValueStore(InspectorTopology.CONNECTIONS_STORE);
-    for (int i = 0; i < 10_000; i++) {
-      connections.put(key(i), new byte[80]);
-    }
+    try (TopologyTestDriver driver = new TopologyTestDriver(twoStores(),
+        bounded(Map.of(BoundedRocksDbSettings.MEMORY_BYTES, 64 * MIB)))) {
+      KeyValueStore<Bytes, byte[]> connections = driver.getKeyValueStore(InspectorTopology.CONNECTIONS_STORE);
+      for (int i = 0; i < 10_000; i++) {
+        connections.put(key(i), new byte[80]);
+      }
 
-    assertThat(gauge("block-cache-capacity", InspectorTopology.CONNECTIONS_STORE)).isEqualTo(64.0 * MIB);
-    assertThat(gauge("block-cache-capacity", InspectorTopology.EXPIRY_STORE)).isEqualTo(64.0 * MIB);
-    // Only the connection table was written, and the expiry index's cache holds that table's
-    // memtable reservation: it is the same cache.
-    double usage = gauge("block-cache-usage", InspectorTopology.CONNECTIONS_STORE);
-    assertThat(usage).isPositive();
-    assertThat(gauge("block-cache-usage", InspectorTopology.EXPIRY_STORE)).isEqualTo(usage);
+      assertThat(gauge(driver, "block-cache-capacity", InspectorTopology.CONNECTIONS_STORE)).isEqualTo(64.0 * MIB);
+      assertThat(gauge(driver, "block-cache-capacity", InspectorTopology.EXPIRY_STORE)).isEqualTo(64.0 * MIB);
+      // Only the connection table was written, and the expiry index's cache holds that table's
+      // memtable reservation: it is the same cache.
+      double usage = gauge(driver, "block-cache-usage", InspectorTopology.CONNECTIONS_STORE);
+      assertThat(usage).isPositive();
+      assertThat(gauge(driver, "block-cache-usage", InspectorTopology.EXPIRY_STORE)).isEqualTo(usage);
+    }
   }
 
   @Test
   void withoutTheSetterEveryStoreHasA50MegabyteCache() {
-    driver = new TopologyTestDriver(twoStores(), kafkaDefaults());
-
-    assertThat(gauge("block-cache-capacity", InspectorTopology.CONNECTIONS_STORE)).isEqualTo(50.0 * MIB);
-    assertThat(gauge("block-cache-capacity", InspectorTopology.EXPIRY_STORE)).isEqualTo(50.0 * MIB);
+    try (TopologyTestDriver driver = new TopologyTestDriver(twoStores(), kafkaDefaults())) {
+      assertThat(gauge(driver, "block-cache-capacity", InspectorTopology.CONNECTIONS_STORE)).isEqualTo(50.0 * MIB);
+      assertThat(gauge(driver, "block-cache-capacity", InspectorTopology.EXPIRY_STORE)).isEqualTo(50.0 * MIB);
+    }
   }
 
   @Test
   void memtablesStayWithinTheWriteBufferBudget() {
     // 16 MiB × 0.25: the manager flushes at 4 MiB, long before one 16 MiB memtable would be full.
-    driver = new TopologyTestDriver(twoStores(), bounded(Map.of(BoundedRocksDbSettings.MEMORY_BYTES, 16 * MIB,
-        BoundedRocksDbSettings.WRITE_BUFFER_FRACTION, "0.25")));
-    KeyValueStore<Bytes, byte[]> connections = driver.getKeyValueStore(InspectorTopology.CONNECTIONS_STORE);
     double most = 0;
-    for (int i = 0; i < 200_000; i++) { // ~24 MiB of keys and values
-      connections.put(key(i), new byte[100]);
-      if (i % 5_000 == 0) {
-        most = Math.max(most, gauge("cur-size-all-mem-tables", InspectorTopology.CONNECTIONS_STORE));
+    try (TopologyTestDriver driver = new TopologyTestDriver(twoStores(), bounded(Map.of(
+        BoundedRocksDbSettings.MEMORY_BYTES, 16 * MIB, BoundedRocksDbSettings.WRITE_BUFFER_FRACTION, "0.25")))) {
+      KeyValueStore<Bytes, byte[]> connections = driver.getKeyValueStore(InspectorTopology.CONNECTIONS_STORE);
+      for (int i = 0; i < 200_000; i++) { // ~24 MiB of keys and values
+        connections.put(key(i), new byte[100]);
+        if (i % 5_000 == 0) {
+          most = Math.max(most, gauge(driver, "cur-size-all-mem-tables", InspectorTopology.CONNECTIONS_STORE));
+        }
       }
     }
 
@@ -84,10 +83,12 @@ class BoundedRocksDbTest {
 
   @Test
   void eachStoreGetsTheOptionsOfItsKind() throws IOException {
-    driver = new TopologyTestDriver(twoStores(), bounded(Map.of()));
-
-    String table = latestOptionsFile(InspectorTopology.CONNECTIONS_STORE);
-    String index = latestOptionsFile(InspectorTopology.EXPIRY_STORE);
+    String table;
+    String index;
+    try (TopologyTestDriver driver = new TopologyTestDriver(twoStores(), bounded(Map.of()))) {
+      table = latestOptionsFile(InspectorTopology.CONNECTIONS_STORE);
+      index = latestOptionsFile(InspectorTopology.EXPIRY_STORE);
+    }
     // RocksDB writes the options it runs with to an OPTIONS file: what is there reached the engine
     // through Kafka Streams' options adapter.
     for (String options : new String[] {table, index}) {
@@ -106,7 +107,7 @@ class BoundedRocksDbTest {
     Topology topology = twoStores();
     Properties props = bounded(Map.of(BoundedRocksDbSettings.WRITE_BUFFER_FRACTION, "half"));
 
-    assertThatThrownBy(() -> driver = new TopologyTestDriver(topology, props))
+    assertThatThrownBy(() -> new TopologyTestDriver(topology, props).close())
         .hasStackTraceContaining(BoundedRocksDbSettings.WRITE_BUFFER_FRACTION)
         .hasStackTraceContaining("half");
   }
@@ -161,7 +162,7 @@ class BoundedRocksDbTest {
     return p;
   }
 
-  private double gauge(String name, String store) {
+  private static double gauge(TopologyTestDriver driver, String name, String store) {
     for (Map.Entry<MetricName, ? extends Metric> e : driver.metrics().entrySet()) {
       MetricName m = e.getKey();
       if (m.name().equals(name) && store.equals(m.tags().get("rocksdb-state-id"))) {
