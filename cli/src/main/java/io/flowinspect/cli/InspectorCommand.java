@@ -4,21 +4,31 @@ import io.flowinspect.inspect.streams.InspectorRunner;
 import io.flowinspect.inspect.streams.InspectorSettings;
 import io.flowinspect.inspect.streams.StreamsProperties;
 import io.flowinspect.schemas.Topics;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code flowinspect inspector}: the Kafka Streams inspector, until interrupted. */
 @Command(name = "inspector", mixinStandardHelpOptions = true,
     description = "Run the Kafka Streams inspector: packets in; verdicts, alerts and flow records out.")
 final class InspectorCommand implements Callable<Integer> {
+  /** Exit status when the inspector stopped without being asked to (a stream thread failed). */
+  static final int STOPPED_BY_ITSELF = 1;
+
+  @Spec
+  CommandSpec spec;
+
   @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT")
   String bootstrap;
 
@@ -68,8 +78,19 @@ final class InspectorCommand implements Callable<Integer> {
     try (InspectorRunner runner = new InspectorRunner(settings,
         StreamsProperties.of(bootstrap, applicationId, topics, overrides))) {
       runner.start(Duration.ofMinutes(5));
-      System.out.println("inspector running (" + applicationId + ", " + topics.packets().name() + "); Ctrl-C stops it");
-      stop.await();
+      PrintWriter out = spec.commandLine().getOut();
+      out.println("inspector running (" + applicationId + ", " + topics.packets().name() + "); Ctrl-C stops it");
+      out.flush();
+      // Until asked to stop, or until the instance stops by itself: a failed stream thread shuts it
+      // down, and a process that lived on without inspecting would never be restarted by its
+      // supervisor (systemd, Docker, Kubernetes).
+      while (!stop.await(1, TimeUnit.SECONDS)) {
+        if (runner.stoppedByItself()) {
+          spec.commandLine().getErr().println("flowinspect inspector: the inspector stopped ("
+              + runner.state() + "): " + (runner.failure() == null ? "no reason given" : runner.failure()));
+          return STOPPED_BY_ITSELF;
+        }
+      }
     }
     return 0;
   }

@@ -24,6 +24,7 @@ public class StreamsApp implements AutoCloseable {
   private final CountDownLatch running = new CountDownLatch(1);
   private final MetricSum records;
   private volatile Throwable failure;
+  private volatile boolean closed;
 
   public StreamsApp(String name, Topology topology, Properties streamsProperties) {
     this.name = name;
@@ -67,6 +68,17 @@ public class StreamsApp implements AutoCloseable {
     return failure;
   }
 
+  /**
+   * Whether the instance has stopped without {@link #close} being called: a stream thread failed
+   * and took the instance down with it ({@code SHUTDOWN_CLIENT}), or Kafka Streams shut it down.
+   */
+  public boolean stoppedByItself() {
+    KafkaStreams.State s = streams.state();
+    boolean stopped = s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR
+        || s == KafkaStreams.State.NOT_RUNNING || s == KafkaStreams.State.PENDING_SHUTDOWN;
+    return stopped && !closed;
+  }
+
   /** A metric of this application, summed over its threads and tasks. */
   protected final MetricSum metric(String group, String metricName) {
     return new MetricSum(streams, group, metricName);
@@ -83,6 +95,7 @@ public class StreamsApp implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     closing();
     streams.close(Duration.ofSeconds(30));
   }
@@ -95,6 +108,7 @@ public class StreamsApp implements AutoCloseable {
    * the same process (the benchmark's phases), leaving is right.
    */
   public void closeLeavingGroup() {
+    closed = true;
     closing();
     streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
         .withTimeout(Duration.ofSeconds(30)));
