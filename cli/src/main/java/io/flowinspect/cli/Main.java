@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         CaptureCommand.class,
         InspectorCommand.class,
         BrokerCommand.class,
+        TopicsCommand.class,
         SynthCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class
@@ -28,10 +29,14 @@ public final class Main implements Runnable {
   }
 
   static int run(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The command line as {@link #main} runs it (tests set its output streams). */
+  static CommandLine commandLine() {
     return new CommandLine(new Main())
         .setCaseInsensitiveEnumValuesAllowed(true)
-        .setExecutionExceptionHandler(new FailureReporter())
-        .execute(args);
+        .setExecutionExceptionHandler(new FailureReporter());
   }
 
   @Override
