@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         InspectorCommand.class,
         BrokerCommand.class,
         TopicsCommand.class,
+        ReadCommand.class,
         SynthCommand.class,
         BenchCommand.class,
         CommandLine.HelpCommand.class

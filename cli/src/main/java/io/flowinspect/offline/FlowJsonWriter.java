@@ -26,7 +26,7 @@ public final class FlowJsonWriter implements AutoCloseable {
     }
   }
 
-  static String toJson(FlowSummary f) {
+  public static String toJson(FlowSummary f) {
     return new Json()
         .field("ts", f.firstNanos() / 1e9)
         .field("orig", f.originator().toString())

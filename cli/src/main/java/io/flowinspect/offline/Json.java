@@ -4,8 +4,13 @@ package io.flowinspect.offline;
 public final class Json {
   private final StringBuilder sb = new StringBuilder(256).append('{');
 
+  /** A string; null becomes JSON's null. */
   public Json field(String name, String value) {
     key(name);
+    if (value == null) {
+      sb.append("null");
+      return this;
+    }
     sb.append('"');
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
@@ -29,6 +34,12 @@ public final class Json {
   }
 
   public Json field(String name, long value) {
+    key(name);
+    sb.append(value);
+    return this;
+  }
+
+  public Json field(String name, boolean value) {
     key(name);
     sb.append(value);
     return this;

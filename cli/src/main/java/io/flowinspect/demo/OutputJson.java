@@ -1,0 +1,114 @@
+package io.flowinspect.demo;
+
+import io.flowinspect.inspect.engine.IpAddress;
+import io.flowinspect.inspect.engine.Protocols;
+import io.flowinspect.offline.Json;
+import io.flowinspect.schemas.Alert;
+import io.flowinspect.schemas.Endpoint;
+import io.flowinspect.schemas.FlowKey;
+import io.flowinspect.schemas.FlowRecord;
+import io.flowinspect.schemas.Verdict;
+import java.nio.ByteBuffer;
+import java.util.Locale;
+
+/**
+ * The output topics' records as JSON lines with snake_case fields. A flow record reads exactly as
+ * {@code inspect --flows-out} writes the same flow offline, so that the two can be compared line by
+ * line; verdicts and alerts follow the same conventions (seconds since the epoch in {@code ts},
+ * addresses as text, ports apart, names in lower case).
+ */
+public final class OutputJson {
+  private OutputJson() {}
+
+  /** The fields and order of {@code FlowJsonWriter}, from the topic's record. */
+  public static String flow(FlowRecord f) {
+    IpAddress orig = address(f.getOriginator());
+    return new Json()
+        .field("ts", f.getFirstNanos() / 1e9)
+        .field("orig", orig.toString())
+        .field("orig_port", f.getOriginator().getPort())
+        .field("resp", address(f.getResponder()).toString())
+        .field("resp_port", f.getResponder().getPort())
+        .field("proto", Protocols.name(f.getProtocol(), orig.ipv6()))
+        .field("duration", (f.getLastNanos() - f.getFirstNanos()) / 1e9)
+        .field("orig_pkts", f.getOrigPackets())
+        .field("orig_bytes", f.getOrigBytes())
+        .field("resp_pkts", f.getRespPackets())
+        .field("resp_bytes", f.getRespBytes())
+        .field("conn_state", f.getConnState())
+        .field("history", f.getHistory())
+        .field("final_state", f.getFinalState())
+        .field("reason", lower(f.getEndReason().name()))
+        .field("decision", lower(f.getDecision().name()))
+        .field("rule", f.getRuleId())
+        .field("zone", f.getZone())
+        .field("community_id", f.getCommunityId())
+        .toString();
+  }
+
+  public static String verdict(Verdict v) {
+    IpAddress orig = address(v.getOriginator());
+    return new Json()
+        .field("ts", v.getTimeNanos() / 1e9)
+        .field("decision", lower(v.getDecision().name()))
+        .field("rule", v.getRuleId())
+        .field("rule_set", v.getRuleSetVersion())
+        .field("orig", orig.toString())
+        .field("orig_port", v.getOriginator().getPort())
+        .field("resp", address(v.getResponder()).toString())
+        .field("resp_port", v.getResponder().getPort())
+        .field("proto", Protocols.name(v.getProtocol(), orig.ipv6()))
+        .field("direction", lower(v.getDirection().name()))
+        .field("state", v.getState())
+        .field("related", v.getRelated())
+        .field("reason", v.getReason())
+        .toString();
+  }
+
+  /** A verdict's tombstone: its connection ended and leaves the verdict table; the key says which. */
+  public static String verdictRemoved(FlowKey k) {
+    IpAddress low = IpAddress.ofBytes(bytes(k.getLowAddress()));
+    return new Json()
+        .field("removed", true)
+        .field("proto", Protocols.name(k.getProtocol(), low.ipv6()))
+        .field("low", low.toString())
+        .field("low_port", k.getLowPort())
+        .field("high", IpAddress.ofBytes(bytes(k.getHighAddress())).toString())
+        .field("high_port", k.getHighPort())
+        .field("zone", k.getZone())
+        .toString();
+  }
+
+  public static String alert(Alert a) {
+    IpAddress src = address(a.getSource());
+    return new Json()
+        .field("ts", a.getTimeNanos() / 1e9)
+        .field("type", lower(a.getType().name()))
+        .field("severity", lower(a.getSeverity().name()))
+        .field("src", src.toString())
+        .field("src_port", a.getSource().getPort())
+        .field("dst", address(a.getDestination()).toString())
+        .field("dst_port", a.getDestination().getPort())
+        .field("proto", Protocols.name(a.getProtocol(), src.ipv6()))
+        .field("rule", a.getRuleId())
+        .field("count", a.getCount())
+        .field("message", a.getMessage())
+        .field("zone", a.getZone())
+        .toString();
+  }
+
+  private static IpAddress address(Endpoint e) {
+    return IpAddress.ofBytes(bytes(e.getAddress()));
+  }
+
+  private static byte[] bytes(ByteBuffer b) {
+    ByteBuffer d = b.duplicate();
+    byte[] out = new byte[d.remaining()];
+    d.get(out);
+    return out;
+  }
+
+  private static String lower(String name) {
+    return name.toLowerCase(Locale.ROOT);
+  }
+}
