@@ -51,7 +51,9 @@ public final class Json {
     if (Double.isNaN(value) || Double.isInfinite(value)) {
       sb.append("null");
     } else {
-      sb.append(value);
+      // Plain digits, as Zeek writes times (1795678983.435576, not 1.795678983435576E9): the
+      // shortest decimal that reads back as the same double.
+      sb.append(new java.math.BigDecimal(Double.toString(value)).stripTrailingZeros().toPlainString());
     }
     return this;
   }
