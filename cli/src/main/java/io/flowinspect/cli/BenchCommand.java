@@ -5,6 +5,7 @@ import io.flowinspect.measure.BenchOptions;
 import io.flowinspect.measure.BenchReport;
 import io.flowinspect.measure.BenchResult;
 import io.flowinspect.measure.EndToEndBench;
+import io.flowinspect.measure.TemporaryTree;
 import io.flowinspect.measure.Workload;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,16 +105,16 @@ final class BenchCommand implements Callable<Integer> {
     if (!batch.equals("on") && !batch.equals("off")) {
       throw new UserError("--batch must be on or off, not " + batch);
     }
-    Path generated = null;
+    TemporaryTree generated = null;
     try {
       Workload workload;
       if (input.pcap != null) {
         workload = Workload.ofFile(input.pcap);
       } else {
-        generated = Files.createTempDirectory("flowinspect-bench-input");
+        generated = TemporaryTree.create("flowinspect-bench-input");
         String spec = input.synth == null ? DEFAULT_SYNTH : input.synth;
         System.err.println("generating " + spec);
-        workload = Workload.synthesize(spec, generated, !noWarmUp);
+        workload = Workload.synthesize(spec, generated.dir(), !noWarmUp);
       }
       cache.checkGuarantee(guarantee);
       InspectorSettings settings = cache.applyTo(InspectorSettings.defaults().withTracker(engine.tracker())
@@ -136,12 +137,7 @@ final class BenchCommand implements Callable<Integer> {
       throw new UserError(e.getMessage());
     } finally {
       if (generated != null) {
-        try (var files = Files.list(generated)) {
-          for (Path f : files.toList()) {
-            Files.deleteIfExists(f);
-          }
-        }
-        Files.deleteIfExists(generated);
+        generated.close();
       }
     }
   }

@@ -10,10 +10,9 @@ import io.flowinspect.inspect.streams.InspectorRunner;
 import io.flowinspect.inspect.streams.InspectorSettings;
 import io.flowinspect.inspect.streams.StreamsProperties;
 import io.flowinspect.kafka.EmbeddedKafka;
-import io.flowinspect.measure.Trees;
+import io.flowinspect.measure.TemporaryTree;
 import io.flowinspect.schemas.Topics;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -35,9 +34,10 @@ public final class Demo {
   public static DemoReport run(Path pcap, InspectorSettings settings, DecoderOptions decoder, int partitions)
       throws IOException, InterruptedException, CaptureException {
     Topics topics = settings.topics();
-    Path stateDir = Files.createTempDirectory("flowinspect-demo-state");
     long brokerStart = System.nanoTime();
-    try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+    try (TemporaryTree state = TemporaryTree.create("flowinspect-demo-state");
+        EmbeddedKafka kafka = EmbeddedKafka.start()) {
+      Path stateDir = state.dir();
       long brokerMillis = (System.nanoTime() - brokerStart) / 1_000_000;
       String bootstrap = kafka.bootstrapServers();
       TopicSetup.create(kafka, topics, partitions);
@@ -65,8 +65,6 @@ public final class Demo {
             TopicReader.readAll(bootstrap, topics.deadLetters().name(), Serdes.ByteArray().deserializer(),
                 Serdes.ByteArray().deserializer()).size());
       }
-    } finally {
-      Trees.delete(stateDir);
     }
   }
 }

@@ -16,7 +16,6 @@ import io.flowinspect.inspect.streams.StreamsProperties;
 import io.flowinspect.kafka.EmbeddedKafka;
 import io.flowinspect.schemas.Topics;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -71,11 +70,8 @@ public final class EndToEndBench {
 
   public static BenchResult run(BenchOptions options, Consumer<String> log)
       throws IOException, InterruptedException, CaptureException {
-    Path work = Files.createTempDirectory("flowinspect-bench");
-    try {
-      return new EndToEndBench(options, log, work).run();
-    } finally {
-      Trees.delete(work);
+    try (TemporaryTree work = TemporaryTree.create("flowinspect-bench")) {
+      return new EndToEndBench(options, log, work.dir()).run();
     }
   }
 
