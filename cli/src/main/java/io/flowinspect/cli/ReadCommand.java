@@ -52,6 +52,10 @@ final class ReadCommand implements Callable<Integer> {
   @Option(names = "--follow", description = "Keep printing new records until interrupted.")
   boolean follow;
 
+  @Option(names = "--limit", paramLabel = "N", defaultValue = "-1",
+      description = "Stop after N records (with or without --follow).")
+  long limit;
+
   @Option(names = "--consumer-config", paramLabel = "KEY=VALUE",
       description = "Any consumer setting, e.g. security.protocol=SASL_SSL.")
   Map<String, String> consumerConfig = new HashMap<>();
@@ -88,12 +92,19 @@ final class ReadCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(wakeUp);
       }
       try {
+        reading:
         while (follow || !reached(consumer, end)) {
           for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+            if (printed == limit) {
+              break reading;
+            }
             out.println(render.apply(r));
             printed++;
           }
           out.flush();
+          if (printed == limit) {
+            break;
+          }
         }
       } catch (WakeupException e) {
         // interrupted with --follow: what was read is printed

@@ -21,6 +21,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -138,6 +142,28 @@ class ReadCommandTest {
     assertThat(alertLines.lines()).filteredOn(l -> l.startsWith("{\"ts\":")).allSatisfy(l ->
         assertThat(l).contains("\"type\":", "\"src\":", "\"message\":"));
     assertThat(deadLines.lines()).containsExactly("{\"error\":\"cut short\",\"value_bytes\":3,\"partition\":0,\"offset\":0}");
+  }
+
+  @Test
+  void followWaitsForNewRecordsAndStopsAtTheLimit() throws Exception {
+    Topics topics = topics("follow-test");
+    StringWriter out = new StringWriter();
+    ExecutorService reader = Executors.newSingleThreadExecutor();
+    try (var producer = producer(topics.flows().keySerde().serializer(), topics.flows().valueSerde().serializer())) {
+      Future<Integer> exit = reader.submit(() -> Main.commandLine().setOut(new PrintWriter(out))
+          .setErr(new PrintWriter(new StringWriter())).execute("read", "flows", "--follow", "--limit", "2", "--bootstrap-servers", kafka.bootstrapServers(),
+              "--topic-prefix", "follow-test"));
+      Thread.sleep(2_000); // the topic is empty: without --follow the read would have ended by now
+      for (FlowSummary f : flows.subList(0, 3)) {
+        producer.send(new ProducerRecord<>(topics.flows().name(), null, AvroMapping.flow(f))).get();
+      }
+
+      assertThat(exit.get(60, TimeUnit.SECONDS)).isZero();
+    } finally {
+      reader.shutdownNow();
+    }
+    assertThat(out.toString().split("\n")).containsExactly(FlowJsonWriter.toJson(flows.get(0)),
+        FlowJsonWriter.toJson(flows.get(1)));
   }
 
   @Test
