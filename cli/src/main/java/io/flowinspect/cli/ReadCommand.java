@@ -1,6 +1,6 @@
 package io.flowinspect.cli;
 
-import io.flowinspect.demo.OutputJson;
+import io.flowinspect.offline.OutputJson;
 import io.flowinspect.offline.Json;
 import io.flowinspect.schemas.Topics;
 import java.io.PrintWriter;

@@ -1,7 +1,7 @@
 package io.flowinspect.offline;
 
-import io.flowinspect.inspect.engine.Protocols;
 import io.flowinspect.inspect.output.FlowSummary;
+import io.flowinspect.inspect.streams.AvroMapping;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,28 +26,12 @@ public final class FlowJsonWriter implements AutoCloseable {
     }
   }
 
+  /**
+   * One flow as a JSON line: the fields of a flow record on the flows topic, as the {@code read}
+   * command prints them ({@link OutputJson#flow}), so that offline and live flows compare line by line.
+   */
   public static String toJson(FlowSummary f) {
-    return new Json()
-        .field("ts", f.firstNanos() / 1e9)
-        .field("orig", f.originator().toString())
-        .field("orig_port", f.originatorPort())
-        .field("resp", f.responder().toString())
-        .field("resp_port", f.responderPort())
-        .field("proto", Protocols.name(f.protocol(), f.originator().ipv6()))
-        .field("duration", (f.lastNanos() - f.firstNanos()) / 1e9)
-        .field("orig_pkts", f.origPackets())
-        .field("orig_bytes", f.origBytes())
-        .field("resp_pkts", f.respPackets())
-        .field("resp_bytes", f.respBytes())
-        .field("conn_state", f.connState())
-        .field("history", f.history())
-        .field("final_state", f.finalState())
-        .field("reason", f.reason().name().toLowerCase(java.util.Locale.ROOT))
-        .field("decision", f.decision().name().toLowerCase(java.util.Locale.ROOT))
-        .field("rule", f.ruleId())
-        .field("zone", f.zone())
-        .field("community_id", f.communityId())
-        .toString();
+    return OutputJson.flow(AvroMapping.flow(f));
   }
 
   @Override

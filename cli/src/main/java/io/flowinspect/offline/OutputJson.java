@@ -1,8 +1,7 @@
-package io.flowinspect.demo;
+package io.flowinspect.offline;
 
 import io.flowinspect.inspect.engine.IpAddress;
 import io.flowinspect.inspect.engine.Protocols;
-import io.flowinspect.offline.Json;
 import io.flowinspect.schemas.Alert;
 import io.flowinspect.schemas.Endpoint;
 import io.flowinspect.schemas.FlowKey;
@@ -12,15 +11,14 @@ import java.nio.ByteBuffer;
 import java.util.Locale;
 
 /**
- * The output topics' records as JSON lines with snake_case fields. A flow record reads exactly as
- * {@code inspect --flows-out} writes the same flow offline, so that the two can be compared line by
- * line; verdicts and alerts follow the same conventions (seconds since the epoch in {@code ts},
- * addresses as text, ports apart, names in lower case).
+ * The output topics' records as JSON lines with snake_case fields, in the spirit of Zeek's logs:
+ * seconds since the epoch in {@code ts}, addresses as text, ports apart, names in lower case. The
+ * flow line is also what {@code inspect --flows-out} writes ({@link FlowJsonWriter}), so offline and
+ * live flows compare line by line.
  */
 public final class OutputJson {
   private OutputJson() {}
 
-  /** The fields and order of {@code FlowJsonWriter}, from the topic's record. */
   public static String flow(FlowRecord f) {
     IpAddress orig = address(f.getOriginator());
     return new Json()
