@@ -13,14 +13,8 @@ import java.util.Map;
 public final class TopicSetup {
   /** Per partition, for the topics fed with capture time. */
   public static final long DEFAULT_RETENTION_BYTES = 1L << 30;
-
-  /**
-   * Records carry capture time, not the time they were written: a replay of last month's capture
-   * writes records a month old, and the broker's default retention (7 days, judged by the newest
-   * record timestamp of a segment) would delete them at its next check, before anyone reads them.
-   * So the topics fed with capture time are bounded by size instead, per partition.
-   */
-  public static final Map<String, String> SIZE_RETENTION = sizeRetention(DEFAULT_RETENTION_BYTES);
+  /** For {@link #plan}: no size limit either (a throw-away broker whose consumer may lag far behind). */
+  public static final long UNBOUNDED = -1;
 
   /** One topic as flowinspect needs it: the settings in {@code configs} are the ones it relies on. */
   public record TopicSpec(String name, int partitions, Map<String, String> configs) {}
@@ -29,13 +23,14 @@ public final class TopicSetup {
 
   /**
    * Every topic: packets, verdicts, alerts and flows with {@code partitions} partitions, the
-   * dead-letter topic with one (it is rare and read by people).
+   * dead-letter topic with one (it is rare and read by people). The topics fed with capture time
+   * keep {@code retentionBytes} per partition ({@link #UNBOUNDED}: everything).
    */
   public static List<TopicSpec> plan(Topics topics, int partitions, long retentionBytes) {
     if (partitions < 1) {
       throw new IllegalArgumentException("partitions must be at least 1, not " + partitions);
     }
-    if (retentionBytes < 1) {
+    if (retentionBytes < 1 && retentionBytes != UNBOUNDED) {
       throw new IllegalArgumentException("retention bytes must be at least 1, not " + retentionBytes);
     }
     Map<String, String> bySize = sizeRetention(retentionBytes);
@@ -50,12 +45,24 @@ public final class TopicSetup {
   }
 
   public static void create(EmbeddedKafka kafka, Topics topics, int partitions) {
-    for (TopicSpec t : plan(topics, partitions, DEFAULT_RETENTION_BYTES)) {
+    create(kafka, topics, partitions, DEFAULT_RETENTION_BYTES);
+  }
+
+  public static void create(EmbeddedKafka kafka, Topics topics, int partitions, long retentionBytes) {
+    for (TopicSpec t : plan(topics, partitions, retentionBytes)) {
       kafka.createTopic(t.name(), t.partitions(), t.configs());
     }
   }
 
-  private static Map<String, String> sizeRetention(long bytes) {
+  /**
+   * The settings of a topic fed with capture time. Records carry capture time, not the time they
+   * were written: a replay of last month's capture writes records a month old, and the broker's
+   * default retention (7 days, judged by the newest record timestamp of a segment) would delete
+   * them at its next check, before anyone reads them. So these topics are bounded by size
+   * instead, per partition. A consumer that falls further behind than that loses the oldest
+   * records it has not read (Kafka Streams goes on from the oldest offset left).
+   */
+  public static Map<String, String> sizeRetention(long bytes) {
     return Map.of("retention.ms", "-1", "retention.bytes", Long.toString(bytes));
   }
 }

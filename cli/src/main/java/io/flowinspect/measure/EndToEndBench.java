@@ -52,6 +52,14 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class EndToEndBench {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
   private static final Duration RUN_TIMEOUT = Duration.ofHours(2);
+  /**
+   * The bench publishes a whole capture before (or while) the inspector works through it, far
+   * more than a production topic's size limit per partition: with 1 GiB, the broker deleted the
+   * oldest segments of a 10 M run's setup before the inspector had read them, and the inspector
+   * went on from the oldest offset left (2,228 records never read; the run then waited for them
+   * until it gave up). The broker is thrown away after the run, so it keeps everything.
+   */
+  private static final long BENCH_RETENTION = TopicSetup.UNBOUNDED;
   /** Beyond every default timeout (TCP established: 5 days). */
   private static final Duration PAST_EVERY_TIMEOUT = Duration.ofDays(6);
   private static final String SENSOR = "bench";
@@ -83,7 +91,7 @@ public final class EndToEndBench {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       String bootstrap = kafka.bootstrapServers();
       Topics topics = Topics.withPrefix("bench");
-      TopicSetup.create(kafka, topics, options.partitions());
+      TopicSetup.create(kafka, topics, options.partitions(), BENCH_RETENTION);
       InspectorSettings settings = options.settings().withTopics(topics);
       if (options.expireAll()) {
         settings = settings.withExpiryBudget(Integer.MAX_VALUE);
@@ -193,7 +201,7 @@ public final class EndToEndBench {
     Workload w = options.workload().warmUpPart();
     ReplayOptions limited = ReplayOptions.asFastAsPossible().withLimit(Workload.WARM_UP_PACKETS);
     Topics topics = Topics.withPrefix("bench-warm-up");
-    TopicSetup.create(kafka, topics, options.partitions());
+    TopicSetup.create(kafka, topics, options.partitions(), BENCH_RETENTION);
     log.accept(String.format("warm-up: inspecting %s%s, untimed", w.setup() == null ? "" : "the setup and ",
         w.measured().getFileName()));
     long packets = 0;
@@ -239,7 +247,8 @@ public final class EndToEndBench {
   private BaselineRun baseline(EmbeddedKafka kafka, String prefix, Path pcap, ReplayOptions replay, Path stateDir)
       throws CaptureException, InterruptedException {
     Topics base = Topics.withPrefix(prefix);
-    kafka.createTopic(base.packets().name(), options.partitions(), TopicSetup.SIZE_RETENTION);
+    kafka.createTopic(base.packets().name(), options.partitions(),
+        TopicSetup.sizeRetention(BENCH_RETENTION));
     FilePublishReport unbatched = publish(kafka.bootstrapServers(), base, pcap, false, replay);
     StreamsApp app = new BaselineStreamsApp(base.packets().name(),
         streamsProperties(kafka.bootstrapServers(), prefix, base, stateDir)).start(START_TIMEOUT);
@@ -291,7 +300,7 @@ public final class EndToEndBench {
       throws InterruptedException, CaptureException {
     String bootstrap = kafka.bootstrapServers();
     Topics topics = Topics.withPrefix("bench-latency");
-    TopicSetup.create(kafka, topics, options.partitions());
+    TopicSetup.create(kafka, topics, options.partitions(), BENCH_RETENTION);
     int rate = options.latencyRate();
     // A capture too short for a full warm-up second gives a fifth of itself to it.
     long warmUpPackets = Math.min(rate * LATENCY_WARM_UP.toSeconds(), measured.packets() / 5);
