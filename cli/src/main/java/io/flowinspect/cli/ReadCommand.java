@@ -92,19 +92,15 @@ final class ReadCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(wakeUp);
       }
       try {
-        reading:
-        while (follow || !reached(consumer, end)) {
+        while (printed != limit && (follow || !reached(consumer, end))) {
           for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
             if (printed == limit) {
-              break reading;
+              break;
             }
             out.println(render.apply(r));
             printed++;
           }
           out.flush();
-          if (printed == limit) {
-            break;
-          }
         }
       } catch (WakeupException e) {
         // interrupted with --follow: what was read is printed
