@@ -3,7 +3,8 @@
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
-# The poms first, so that the dependency download is a layer of its own and survives source edits.
+# The poms first, so that the dependency download is a layer of its own and survives source edits
+# (only a cache warm-up, hence `|| true`: the build below fails loudly on anything missing).
 COPY pom.xml ./
 COPY schemas/pom.xml schemas/
 COPY embedded-kafka/pom.xml embedded-kafka/
