@@ -2,6 +2,7 @@ package io.flowinspect.cli;
 
 import io.flowinspect.demo.TopicSetup;
 import io.flowinspect.demo.TopicSetup.TopicSpec;
+import io.flowinspect.kafka.TopicLeaders;
 import io.flowinspect.schemas.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -27,7 +28,6 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -108,7 +108,13 @@ final class TopicsCommand implements Callable<Integer> {
           out.printf("created %s: %d partitions, %s%n", t.name(), t.partitions(), t.configs());
         }
       }
-      awaitLeaders(admin, created, wait);
+      if (!created.isEmpty()) {
+        try { // so that whatever starts after this command (the inspector, an agent) finds them usable
+          TopicLeaders.await(admin, created, wait);
+        } catch (TimeoutException e) {
+          throw new UserError("the new topics " + created + " have no leaders after " + wait.toSeconds() + " s");
+        }
+      }
       int misconfigured = check(admin, present, wait, out);
       out.flush();
       return misconfigured == 0 || alter ? 0 : MISCONFIGURED;
@@ -120,31 +126,6 @@ final class TopicsCommand implements Callable<Integer> {
       return Admin.create(props);
     } catch (KafkaException e) { // a bad --admin-config
       throw new UserError("cannot create the admin client: " + (e.getCause() == null ? e : e.getCause()).getMessage());
-    }
-  }
-
-  /**
-   * Returns once every partition of the new topics has a leader, so that whatever starts after
-   * this command (the inspector, an agent) finds them usable.
-   */
-  private static void awaitLeaders(Admin admin, List<String> topics, Duration wait)
-      throws InterruptedException, TimeoutException, ExecutionException {
-    long deadline = System.nanoTime() + wait.toNanos();
-    while (!topics.isEmpty()) {
-      try {
-        Map<String, TopicDescription> d = get(admin.describeTopics(topics).allTopicNames(), wait);
-        if (d.values().stream().allMatch(t -> t.partitions().stream().allMatch(p -> p.leader() != null))) {
-          return;
-        }
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-          throw e;
-        }
-      }
-      if (System.nanoTime() - deadline > 0) {
-        throw new UserError("the new topics " + topics + " have no leaders after " + wait.toSeconds() + " s");
-      }
-      Thread.sleep(100);
     }
   }
 

@@ -19,11 +19,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -216,26 +214,15 @@ public final class EmbeddedKafka implements AutoCloseable {
 
   private void awaitLeaders(String name, int partitions, Deadline deadline)
       throws InterruptedException, TimeoutException {
-    while (true) {
-      try {
-        TopicDescription topic = admin.describeTopics(List.of(name)).allTopicNames()
-            .get(deadline.remaining().toMillis(), TimeUnit.MILLISECONDS).get(name);
-        if (topic.partitions().size() != partitions) {
-          throw new IllegalStateException(
-              "topic " + name + " exists with " + topic.partitions().size() + " partitions, not " + partitions);
-        }
-        if (topic.partitions().stream().map(TopicPartitionInfo::leader).allMatch(l -> l != null && !l.isEmpty())) {
-          return;
-        }
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-          throw new IllegalStateException("describing topic " + name + " failed: " + e.getCause(), e.getCause());
-        }
-      }
-      if (deadline.passed()) {
-        throw new TimeoutException();
-      }
-      Thread.sleep(POLL.toMillis());
+    TopicDescription topic;
+    try {
+      topic = TopicLeaders.await(admin, List.of(name), deadline.remaining()).get(name);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("describing topic " + name + " failed: " + e.getCause(), e.getCause());
+    }
+    if (topic.partitions().size() != partitions) {
+      throw new IllegalStateException(
+          "topic " + name + " exists with " + topic.partitions().size() + " partitions, not " + partitions);
     }
   }
 
