@@ -1,7 +1,8 @@
 package io.flowinspect.cli;
 
-import io.flowinspect.offline.OutputJson;
+import io.flowinspect.demo.TopicReader;
 import io.flowinspect.offline.Json;
+import io.flowinspect.offline.OutputJson;
 import io.flowinspect.schemas.Topics;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +93,7 @@ final class ReadCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(wakeUp);
       }
       try {
-        while (printed != limit && (follow || !reached(consumer, end))) {
+        while (printed != limit && (follow || !TopicReader.reached(consumer, end))) {
           for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
             if (printed == limit) {
               break;
@@ -148,14 +149,5 @@ final class ReadCommand implements Callable<Integer> {
     }
     return j.field("value_bytes", r.value() == null ? 0 : r.value().length)
         .field("partition", r.partition()).field("offset", r.offset()).toString();
-  }
-
-  private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
-    for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-      if (consumer.position(e.getKey()) < e.getValue()) {
-        return false;
-      }
-    }
-    return true;
   }
 }

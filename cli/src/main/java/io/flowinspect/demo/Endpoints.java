@@ -2,18 +2,15 @@ package io.flowinspect.demo;
 
 import io.flowinspect.inspect.engine.IpAddress;
 import io.flowinspect.inspect.engine.Protocols;
+import io.flowinspect.inspect.streams.AvroMapping;
 import io.flowinspect.schemas.Endpoint;
-import java.nio.ByteBuffer;
 
 /** Text of the topics' endpoints: {@code 10.0.0.1:80}, {@code [2001:db8::1]:443}. */
 final class Endpoints {
   private Endpoints() {}
 
   static String text(Endpoint e, int protocol) {
-    ByteBuffer b = e.getAddress().duplicate();
-    byte[] bytes = new byte[b.remaining()];
-    b.get(bytes);
-    IpAddress a = IpAddress.ofBytes(bytes);
+    IpAddress a = AvroMapping.address(e);
     if (Protocols.isIcmp(protocol)) {
       return a.toString();
     }

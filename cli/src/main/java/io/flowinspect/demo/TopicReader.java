@@ -36,7 +36,8 @@ public final class TopicReader {
     return out;
   }
 
-  private static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+  /** Whether the consumer's position has reached {@code end} on every partition. */
+  public static boolean reached(KafkaConsumer<?, ?> consumer, Map<TopicPartition, Long> end) {
     for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
       if (consumer.position(e.getKey()) < e.getValue()) {
         return false;

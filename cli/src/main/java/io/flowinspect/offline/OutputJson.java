@@ -1,13 +1,12 @@
 package io.flowinspect.offline;
 
+import io.flowinspect.inspect.engine.FlowKey;
 import io.flowinspect.inspect.engine.IpAddress;
 import io.flowinspect.inspect.engine.Protocols;
+import io.flowinspect.inspect.streams.AvroMapping;
 import io.flowinspect.schemas.Alert;
-import io.flowinspect.schemas.Endpoint;
-import io.flowinspect.schemas.FlowKey;
 import io.flowinspect.schemas.FlowRecord;
 import io.flowinspect.schemas.Verdict;
-import java.nio.ByteBuffer;
 import java.util.Locale;
 
 /**
@@ -20,12 +19,12 @@ public final class OutputJson {
   private OutputJson() {}
 
   public static String flow(FlowRecord f) {
-    IpAddress orig = address(f.getOriginator());
+    IpAddress orig = AvroMapping.address(f.getOriginator());
     return new Json()
         .field("ts", f.getFirstNanos() / 1e9)
         .field("orig", orig.toString())
         .field("orig_port", f.getOriginator().getPort())
-        .field("resp", address(f.getResponder()).toString())
+        .field("resp", AvroMapping.address(f.getResponder()).toString())
         .field("resp_port", f.getResponder().getPort())
         .field("proto", Protocols.name(f.getProtocol(), orig.ipv6()))
         .field("duration", (f.getLastNanos() - f.getFirstNanos()) / 1e9)
@@ -45,7 +44,7 @@ public final class OutputJson {
   }
 
   public static String verdict(Verdict v) {
-    IpAddress orig = address(v.getOriginator());
+    IpAddress orig = AvroMapping.address(v.getOriginator());
     return new Json()
         .field("ts", v.getTimeNanos() / 1e9)
         .field("decision", lower(v.getDecision().name()))
@@ -53,7 +52,7 @@ public final class OutputJson {
         .field("rule_set", v.getRuleSetVersion())
         .field("orig", orig.toString())
         .field("orig_port", v.getOriginator().getPort())
-        .field("resp", address(v.getResponder()).toString())
+        .field("resp", AvroMapping.address(v.getResponder()).toString())
         .field("resp_port", v.getResponder().getPort())
         .field("proto", Protocols.name(v.getProtocol(), orig.ipv6()))
         .field("direction", lower(v.getDirection().name()))
@@ -64,28 +63,28 @@ public final class OutputJson {
   }
 
   /** A verdict's tombstone: its connection ended and leaves the verdict table; the key says which. */
-  public static String verdictRemoved(FlowKey k) {
-    IpAddress low = IpAddress.ofBytes(bytes(k.getLowAddress()));
+  public static String verdictRemoved(io.flowinspect.schemas.FlowKey key) {
+    FlowKey k = AvroMapping.flowKey(key);
     return new Json()
         .field("removed", true)
-        .field("proto", Protocols.name(k.getProtocol(), low.ipv6()))
-        .field("low", low.toString())
-        .field("low_port", k.getLowPort())
-        .field("high", IpAddress.ofBytes(bytes(k.getHighAddress())).toString())
-        .field("high_port", k.getHighPort())
-        .field("zone", k.getZone())
+        .field("proto", Protocols.name(k.protocol(), k.ipv6()))
+        .field("low", k.lowAddress().toString())
+        .field("low_port", k.lowPort())
+        .field("high", k.highAddress().toString())
+        .field("high_port", k.highPort())
+        .field("zone", k.zone())
         .toString();
   }
 
   public static String alert(Alert a) {
-    IpAddress src = address(a.getSource());
+    IpAddress src = AvroMapping.address(a.getSource());
     return new Json()
         .field("ts", a.getTimeNanos() / 1e9)
         .field("type", lower(a.getType().name()))
         .field("severity", lower(a.getSeverity().name()))
         .field("src", src.toString())
         .field("src_port", a.getSource().getPort())
-        .field("dst", address(a.getDestination()).toString())
+        .field("dst", AvroMapping.address(a.getDestination()).toString())
         .field("dst_port", a.getDestination().getPort())
         .field("proto", Protocols.name(a.getProtocol(), src.ipv6()))
         .field("rule", a.getRuleId())
@@ -93,17 +92,6 @@ public final class OutputJson {
         .field("message", a.getMessage())
         .field("zone", a.getZone())
         .toString();
-  }
-
-  private static IpAddress address(Endpoint e) {
-    return IpAddress.ofBytes(bytes(e.getAddress()));
-  }
-
-  private static byte[] bytes(ByteBuffer b) {
-    ByteBuffer d = b.duplicate();
-    byte[] out = new byte[d.remaining()];
-    d.get(out);
-    return out;
   }
 
   private static String lower(String name) {

@@ -121,6 +121,11 @@ public final class AvroMapping {
     return new Endpoint(ByteBuffer.wrap(a.toBytes()), port);
   }
 
+  /** An endpoint's address; throws IllegalArgumentException unless it has 4 or 16 bytes. */
+  public static IpAddress address(Endpoint e) {
+    return address(e.getAddress(), "address");
+  }
+
   private static IpAddress address(ByteBuffer buffer, String field) {
     byte[] bytes = new byte[buffer.remaining()];
     buffer.duplicate().get(bytes);
