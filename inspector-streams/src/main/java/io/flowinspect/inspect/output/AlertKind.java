@@ -12,5 +12,10 @@ public enum AlertKind {
   ICMP_ERROR_WITHOUT_CONNECTION,
   SYN_FLOOD,
   PORT_SCAN,
-  STATE_TABLE_PRESSURE
+  STATE_TABLE_PRESSURE,
+  /**
+   * Records of the packets topic that were never inspected (deleted by retention while the
+   * inspector lagged, or skipped by moving offsets): their connections are picked up mid-stream.
+   */
+  PACKETS_LOST
 }

@@ -2,11 +2,14 @@ package io.flowinspect.inspect.streams;
 
 import io.flowinspect.inspect.Inspector;
 import io.flowinspect.inspect.engine.FlowKey;
+import io.flowinspect.inspect.engine.IpAddress;
 import io.flowinspect.inspect.engine.Packet;
 import io.flowinspect.inspect.engine.TrackerState;
 import io.flowinspect.inspect.output.AlertEvent;
+import io.flowinspect.inspect.output.AlertKind;
 import io.flowinspect.inspect.output.FlowSummary;
 import io.flowinspect.inspect.output.InspectionSink;
+import io.flowinspect.inspect.output.Severity;
 import io.flowinspect.inspect.output.VerdictEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,6 +19,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +46,8 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
   /** This stream thread's idle time, while idle writes are on; else null. */
   private IdleTime idle;
   private final IdleTime.Share idleShare = new IdleTime.Share();
+  private InputGaps gaps;
+  private final Forwarder forwarder = new Forwarder();
 
   InspectProcessor(InspectorSettings settings) {
     this.settings = settings;
@@ -58,7 +64,8 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
     StoreTables tables = new StoreTables(expectations, expiry, unreplied, meta);
     rebuildIndexes(tables, context.taskId().toString());
     inspector = new Inspector(settings.tracker(), settings.rules(),
-        new TrackerState(connections, tables, tables, tables, tables), new Forwarder());
+        new TrackerState(connections, tables, tables, tables, tables), forwarder);
+    gaps = new InputGaps(meta);
     metrics = new InspectorMetrics(context.metrics(), Thread.currentThread().getName(), context.taskId().toString());
     metrics.connections(inspector.connections());
     context.schedule(settings.expiryInterval(), PunctuationType.STREAM_TIME, this::expireDue);
@@ -124,6 +131,13 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
 
   private void inspect(Record<io.flowinspect.schemas.FlowKey, InspectBatch> record) {
     recordTimestamp = record.timestamp();
+    RecordMetadata source = context.recordMetadata().orElse(null);
+    if (source != null) {
+      InputGaps.Gap gap = gaps.inspecting(source.partition(), source.offset());
+      if (gap != null) {
+        packetsLost(gap, source.topic());
+      }
+    }
     InspectBatch batch = record.value();
     if (batch == null) {
       return;
@@ -178,6 +192,23 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
     inspector.advanceTo(now, settings.expiryBudget());
     metrics.connections(inspector.connections());
     metrics.expiryRan(System.nanoTime() - started);
+  }
+
+  /**
+   * Says, in the log, a metric and an alert, that records of the packets topic were never
+   * inspected. Deterministic like every other output: it depends on the topic's offsets and the
+   * next record's time only.
+   */
+  private void packetsLost(InputGaps.Gap gap, String topic) {
+    String message = String.format(java.util.Locale.ROOT, "%d records of %s partition %d (offsets %d to %d) were "
+        + "never inspected: deleted by retention while the inspector lagged, or skipped by moving the group's "
+        + "offsets; their connections are picked up mid-stream", gap.records(), topic, gap.partition(), gap.from(),
+        gap.to() - 1);
+    LOG.warn("task {}: {}", context.taskId(), message);
+    metrics.recordsLost(gap.records());
+    IpAddress none = IpAddress.ofBytes(new byte[4]);
+    forwarder.alert(null, new AlertEvent(Duration.ofMillis(recordTimestamp).toNanos(), AlertKind.PACKETS_LOST,
+        Severity.HIGH, 0, 0, none, 0, none, 0, null, gap.records(), message));
   }
 
   private void deadLetter(Record<io.flowinspect.schemas.FlowKey, InspectBatch> record, String reason) {

@@ -13,8 +13,10 @@ import org.apache.kafka.streams.StreamsMetrics;
  * {@code packets-total} (inspected so far), {@code expiry-longest-ms} (the longest expiry
  * punctuation since the task started, wall-clock time: what a flood of timeouts costs in stalled
  * processing), {@code connection-store-reads-total} and {@code connections-written-ahead-total}
- * (changed connections written while the thread waited for records, ahead of a commit).
- * Operators watch the first against the configured maximum; the benchmark reads all.
+ * (changed connections written while the thread waited for records, ahead of a commit),
+ * {@code input-records-lost-total} (records of the packets topic never inspected: {@link InputGaps}).
+ * Operators watch the first against the configured maximum and alarm on any growth of the last;
+ * the benchmark reads all.
  */
 final class InspectorMetrics implements AutoCloseable {
   static final String GROUP = "flowinspect-inspector-metrics";
@@ -23,6 +25,7 @@ final class InspectorMetrics implements AutoCloseable {
   static final String EXPIRY_LONGEST_MS = "expiry-longest-ms";
   static final String STORE_READS_TOTAL = "connection-store-reads-total";
   static final String WRITTEN_AHEAD_TOTAL = "connections-written-ahead-total";
+  static final String RECORDS_LOST_TOTAL = "input-records-lost-total";
 
   private final StreamsMetrics metrics;
   private final Sensor connections;
@@ -30,6 +33,7 @@ final class InspectorMetrics implements AutoCloseable {
   private final Sensor expiry;
   private final Sensor storeReads;
   private final Sensor writtenAhead;
+  private final Sensor recordsLost;
   private double longestExpiryMillis;
 
   InspectorMetrics(StreamsMetrics metrics, String threadName, String taskId) {
@@ -50,6 +54,10 @@ final class InspectorMetrics implements AutoCloseable {
     writtenAhead.add(new MetricName(WRITTEN_AHEAD_TOTAL, GROUP,
         "Changed connections written while the stream thread waited for records, ahead of a commit", tags),
         new CumulativeSum());
+    recordsLost = metrics.addSensor(prefix + RECORDS_LOST_TOTAL, Sensor.RecordingLevel.INFO);
+    recordsLost.add(new MetricName(RECORDS_LOST_TOTAL, GROUP,
+        "Records of the packets topic this task never inspected (deleted by retention, or skipped)", tags),
+        new CumulativeSum());
   }
 
   void expiryRan(long nanos) {
@@ -69,6 +77,10 @@ final class InspectorMetrics implements AutoCloseable {
     }
   }
 
+  void recordsLost(long count) {
+    recordsLost.record(count);
+  }
+
   void connections(long connectionCount) {
     connections.record(connectionCount);
   }
@@ -80,5 +92,6 @@ final class InspectorMetrics implements AutoCloseable {
     metrics.removeSensor(expiry);
     metrics.removeSensor(storeReads);
     metrics.removeSensor(writtenAhead);
+    metrics.removeSensor(recordsLost);
   }
 }

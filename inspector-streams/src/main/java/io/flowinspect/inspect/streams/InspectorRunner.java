@@ -12,6 +12,7 @@ public final class InspectorRunner extends StreamsApp {
   private final MetricSum expiry;
   private final MetricSum writtenAhead;
   private final MetricSum storeReads;
+  private final MetricSum recordsLost;
 
   private final QuietWrites quietWrites;
 
@@ -28,6 +29,7 @@ public final class InspectorRunner extends StreamsApp {
     this.expiry = metric(InspectorMetrics.GROUP, InspectorMetrics.EXPIRY_LONGEST_MS);
     this.writtenAhead = metric(InspectorMetrics.GROUP, InspectorMetrics.WRITTEN_AHEAD_TOTAL);
     this.storeReads = metric(InspectorMetrics.GROUP, InspectorMetrics.STORE_READS_TOTAL);
+    this.recordsLost = metric(InspectorMetrics.GROUP, InspectorMetrics.RECORDS_LOST_TOTAL);
   }
 
   @Override
@@ -92,6 +94,14 @@ public final class InspectorRunner extends StreamsApp {
    */
   public long connectionStoreReads() {
     return (long) storeReads.value();
+  }
+
+  /**
+   * Records of the packets topic that the tasks this instance runs now never inspected (deleted
+   * by retention while they lagged, or skipped by moving offsets; {@link InputGaps}).
+   */
+  public long inputRecordsLost() {
+    return (long) recordsLost.value();
   }
 
   /** The longest expiry punctuation so far on any task of this instance, in milliseconds. */
