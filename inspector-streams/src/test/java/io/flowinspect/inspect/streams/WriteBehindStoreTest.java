@@ -148,7 +148,9 @@ class WriteBehindStoreTest {
 
       t.send(TopologyHarness.tcpKey("10.0.0.1", 40000, "198.51.100.7", 443), TopologyHarness.tcp(T0, false, SYN, 1, 0));
 
-      assertThat(metaChangelog.readRecordsToList()).as("the new connection count").hasSize(1);
+      assertThat(metaChangelog.readRecordsToList()).extracting(r -> new String(r.key(), StandardCharsets.US_ASCII))
+          .as("the new connection count, and the offset after the record inspected (InputGaps)")
+          .containsExactlyInAnyOrder("connections", "packets-next-offset");
       for (String store : List.of(InspectorTopology.META_STORE, InspectorTopology.EXPIRY_STORE)) {
         WriteBehindStore s = (WriteBehindStore) t.driver.<Bytes, byte[]>getKeyValueStore(store);
         assertThat(s.waiting()).as(store).isZero();
