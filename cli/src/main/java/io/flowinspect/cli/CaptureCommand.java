@@ -76,7 +76,7 @@ final class CaptureCommand implements Callable<Integer> {
     LiveOptions options = LiveOptions.of(source.iface).withFilter(filter).withSnapLength(snaplen)
         .withPromiscuous(promiscuous).withBufferSizeBytes(bufferSize);
     CountDownLatch finished = new CountDownLatch(1);
-    try (PacketPublisher publisher = PacketPublisher.connect(publish.bootstrap, publish.topics(),
+    try (PacketPublisher publisher = PacketPublisher.connect(publish.cluster.bootstrap, publish.topics(),
         publish.publisher(Backpressure.DROP), publish.producer());
         LiveCapture capture = LiveCapture.open(options, decode.decoder(), publisher)) {
       // SIGTERM or Ctrl-C: stop capturing, then let run() flush and report before the JVM goes.
@@ -108,7 +108,7 @@ final class CaptureCommand implements Callable<Integer> {
     }
     ReplayOptions replay = new ReplayOptions(parseSpeed(), Durations.parse(advanceClock, "--advance-clock"));
     FilePublishReport r;
-    try (PacketPublisher publisher = PacketPublisher.connect(publish.bootstrap, publish.topics(),
+    try (PacketPublisher publisher = PacketPublisher.connect(publish.cluster.bootstrap, publish.topics(),
         publish.publisher(Backpressure.WAIT), publish.producer())) {
       r = CaptureAgent.publishFile(pcap, decode.decoder(), publisher, replay, ProgressLine.onTerminal());
     }

@@ -29,15 +29,13 @@ final class InspectorCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT")
-  String bootstrap;
+  @Mixin
+  ClusterOptions cluster = new ClusterOptions();
 
   @Option(names = "--application-id", defaultValue = StreamsProperties.DEFAULT_APPLICATION_ID,
       description = "Kafka Streams application id (consumer group, state and changelog names).")
   String applicationId;
 
-  @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX)
-  String prefix;
 
   @Option(names = "--state-dir", paramLabel = "DIR", description = "RocksDB state directory.")
   Path stateDir;
@@ -63,7 +61,7 @@ final class InspectorCommand implements Callable<Integer> {
     if (!guarantee.equals(StreamsConfig.AT_LEAST_ONCE) && !guarantee.equals(StreamsConfig.EXACTLY_ONCE_V2)) {
       throw new UserError("--guarantee must be at_least_once or exactly_once_v2, not " + guarantee);
     }
-    Topics topics = Topics.withPrefix(prefix);
+    Topics topics = cluster.topics();
     Map<String, String> overrides = new HashMap<>(extra);
     overrides.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
     overrides.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Integer.toString(threads));
@@ -76,7 +74,7 @@ final class InspectorCommand implements Callable<Integer> {
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "flowinspect-shutdown"));
     try (InspectorRunner runner = new InspectorRunner(settings,
-        StreamsProperties.of(bootstrap, applicationId, topics, overrides))) {
+        StreamsProperties.of(cluster.bootstrap, applicationId, topics, overrides))) {
       runner.start(Duration.ofMinutes(5));
       PrintWriter out = spec.commandLine().getOut();
       out.println("inspector running (" + applicationId + ", " + topics.packets().name() + "); Ctrl-C stops it");

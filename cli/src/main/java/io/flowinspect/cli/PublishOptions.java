@@ -5,17 +5,15 @@ import io.flowinspect.capture.publish.Partitioning;
 import io.flowinspect.capture.publish.PublisherOptions;
 import io.flowinspect.schemas.Topics;
 import java.util.Properties;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** How the capture agent publishes: shared by the commands that run it. */
 final class PublishOptions {
   enum Compression { LZ4, ZSTD, NONE }
 
-  @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT")
-  String bootstrap;
-
-  @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX, description = "Default: flowinspect.")
-  String prefix;
+  @Mixin
+  ClusterOptions cluster = new ClusterOptions();
 
   @Option(names = "--sensor", defaultValue = "agent", description = "This agent's name in every record.")
   String sensor;
@@ -49,7 +47,7 @@ final class PublishOptions {
   Backpressure backpressure;
 
   Topics topics() {
-    return Topics.withPrefix(prefix);
+    return cluster.topics();
   }
 
   PublisherOptions publisher(Backpressure defaultBackpressure) {

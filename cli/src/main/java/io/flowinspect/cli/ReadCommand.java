@@ -23,6 +23,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -44,11 +45,9 @@ final class ReadCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "TOPIC", description = "verdicts, alerts, flows or dlq.")
   Output output;
 
-  @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT")
-  String bootstrap;
+  @Mixin
+  ClusterOptions cluster = new ClusterOptions();
 
-  @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX)
-  String prefix;
 
   @Option(names = "--follow", description = "Keep printing new records until interrupted.")
   boolean follow;
@@ -63,7 +62,7 @@ final class ReadCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Topics topics = Topics.withPrefix(prefix);
+    Topics topics = cluster.topics();
     String topic = switch (output) {
       case VERDICTS -> topics.verdicts().name();
       case ALERTS -> topics.alerts().name();
@@ -73,7 +72,7 @@ final class ReadCommand implements Callable<Integer> {
     Function<ConsumerRecord<byte[], byte[]>, String> render = renderer(topics, topic);
     Properties p = new Properties();
     p.putAll(consumerConfig);
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap);
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // what exactly-once consumers see
     PrintWriter out = spec.commandLine().getOut();

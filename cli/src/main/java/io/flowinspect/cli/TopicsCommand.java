@@ -3,7 +3,6 @@ package io.flowinspect.cli;
 import io.flowinspect.demo.TopicSetup;
 import io.flowinspect.demo.TopicSetup.TopicSpec;
 import io.flowinspect.kafka.TopicLeaders;
-import io.flowinspect.schemas.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +29,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -50,11 +50,9 @@ final class TopicsCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT")
-  String bootstrap;
+  @Mixin
+  ClusterOptions cluster = new ClusterOptions();
 
-  @Option(names = "--topic-prefix", defaultValue = Topics.DEFAULT_PREFIX)
-  String prefix;
 
   @Option(names = "--partitions", defaultValue = "6",
       description = "Partitions of the packets, verdicts, alerts and flows topics (the dead-letter topic gets one). "
@@ -84,7 +82,7 @@ final class TopicsCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Duration wait = Durations.parse(timeout, "--timeout");
-    List<TopicSpec> plan = TopicSetup.plan(Topics.withPrefix(prefix), partitions,
+    List<TopicSpec> plan = TopicSetup.plan(cluster.topics(), partitions,
         ConnectionCacheOption.bytes("--retention-bytes", retentionBytes));
     if (replicationFactor == 0 || replicationFactor < -1) {
       throw new UserError("--replication-factor must be -1 or at least 1, not " + replicationFactor);
@@ -92,7 +90,7 @@ final class TopicsCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Properties props = new Properties();
     props.putAll(adminConfig);
-    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap);
     int millis = (int) Math.min(Integer.MAX_VALUE, wait.toMillis());
     props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
     props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(millis, 30_000)); // not above the former
