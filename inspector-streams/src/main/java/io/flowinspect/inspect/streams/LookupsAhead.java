@@ -11,7 +11,7 @@ import io.flowinspect.inspect.engine.FlowKey;
 final class LookupsAhead {
   /** Packed connections from which lookups are started ahead. */
   static final int FROM = 200_000;
-  private int[] homes = new int[0];
+  private int[] hashes = new int[0];
   /** What the reads ahead read: kept, so that they are not optimized away. */
   private long read;
 
@@ -19,9 +19,9 @@ final class LookupsAhead {
     if (packed.size() < FROM || batchKeys.length < 2) {
       return;
     }
-    if (homes.length < batchKeys.length) {
-      homes = new int[batchKeys.length];
+    if (hashes.length < batchKeys.length) {
+      hashes = new int[batchKeys.length];
     }
-    read += packed.touch(batchKeys, batchKeys.length, homes);
+    read += packed.touch(batchKeys, batchKeys.length, hashes);
   }
 }

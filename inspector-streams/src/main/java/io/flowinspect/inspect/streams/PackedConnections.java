@@ -242,24 +242,33 @@ final class PackedConnections<K> {
 
   /**
    * Reads, for each of the first {@code count} keys, the first index slot of its probe run, and
-   * then the first bytes of the entry that slot points to, acting on neither: loads that depend
-   * on nothing before them, so that the cache misses of a batch's lookups are waited for together
-   * rather than one after the other. Returns a value made of what was read, for the caller to
-   * keep (so that the compiler does not drop the reads).
+   * then the first bytes of the entry its key's hash points to, acting on neither: loads that
+   * depend on nothing before them, so that the cache misses of a batch's lookups are waited for
+   * together rather than one after the other. The second pass walks each probe run (its slots are
+   * in the cache by then) to the slot holding the key's hash: the home slot holds another key's
+   * entry for a good part of the keys (linear probing at the index's load), and reading that
+   * entry would bring in a line the lookup never reads. {@code hashes} is the caller's scratch
+   * array. Returns a value made of what was read, for the caller to keep (so that the compiler
+   * does not drop the reads).
    */
-  long touch(K[] batch, int count, int[] homes) {
+  long touch(K[] batch, int count, int[] hashes) {
     if (disabled) {
       return 0;
     }
     long sum = 0;
     for (int n = 0; n < count; n++) {
-      homes[n] = index.home(hash(batch[n]));
-      sum += index.raw(homes[n]);
+      int hash = hash(batch[n]);
+      hashes[n] = hash;
+      sum += index.raw(index.home(hash));
     }
     for (int n = 0; n < count; n++) {
-      if (index.occupied(homes[n])) {
-        long address = index.addressAt(homes[n]);
-        sum += arena.chunkOf(address)[arena.offsetOf(address)];
+      int hash = hashes[n];
+      for (int i = index.slotOf(index.home(hash)); i >= 0; i = index.next(i)) {
+        if (index.hashAt(i) == hash) {
+          long address = index.addressAt(i);
+          sum += arena.chunkOf(address)[arena.offsetOf(address)];
+          break;
+        }
       }
     }
     return sum;

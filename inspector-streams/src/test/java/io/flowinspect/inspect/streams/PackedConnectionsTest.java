@@ -47,6 +47,36 @@ class PackedConnectionsTest {
   }
 
   @Test
+  void readingABatchsEntriesAheadChangesNothing() {
+    PackedConnections<byte[]> t = PackedConnections.ofBytes(1 << 20);
+    List<byte[]> keys = new ArrayList<>();
+    for (int i = 0; i < 700; i++) { // enough for many probe runs longer than one slot
+      keys.add(b("key-" + i));
+      t.add(keys.get(i), b("value-" + i), i % 3 == 0 ? CHANGED | STORED : STORED, writer);
+    }
+    Map<String, Long> before = new HashMap<>();
+    for (byte[] k : keys) {
+      before.put(new String(k, StandardCharsets.UTF_8), t.find(k));
+    }
+    byte[][] batch = new byte[800][];
+    for (int i = 0; i < batch.length; i++) {
+      batch[i] = b("key-" + i); // the last hundred are absent: their probe runs end at an empty slot
+    }
+
+    t.touch(batch, batch.length, new int[batch.length]);
+
+    for (int i = 0; i < keys.size(); i++) {
+      long address = t.find(keys.get(i));
+      assertThat(address).isEqualTo(before.get("key-" + i));
+      assertThat(t.flags(address)).isEqualTo(i % 3 == 0 ? CHANGED | STORED : STORED);
+      assertThat(new String(t.value(address), StandardCharsets.UTF_8)).isEqualTo("value-" + i);
+    }
+    assertThat(t.find(b("key-750"))).isEqualTo(-1);
+    assertThat(t.size()).isEqualTo(700);
+    assertThat(writes).isEmpty();
+  }
+
+  @Test
   void anEntryReplacedInPlaceIsChangedWrittenOnceAtTheCommitAndStaysWhereItWas() {
     PackedConnections<byte[]> t = PackedConnections.ofBytes(1 << 20);
     t.add(b("k1"), b("first value"), STORED, writer);
