@@ -36,7 +36,6 @@ final class InspectorCommand implements Callable<Integer> {
       description = "Kafka Streams application id (consumer group, state and changelog names).")
   String applicationId;
 
-
   @Option(names = "--state-dir", paramLabel = "DIR", description = "RocksDB state directory.")
   Path stateDir;
 

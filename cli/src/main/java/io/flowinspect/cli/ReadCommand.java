@@ -48,7 +48,6 @@ final class ReadCommand implements Callable<Integer> {
   @Mixin
   ClusterOptions cluster = new ClusterOptions();
 
-
   @Option(names = "--follow", description = "Keep printing new records until interrupted.")
   boolean follow;
 

@@ -53,7 +53,6 @@ final class TopicsCommand implements Callable<Integer> {
   @Mixin
   ClusterOptions cluster = new ClusterOptions();
 
-
   @Option(names = "--partitions", defaultValue = "6",
       description = "Partitions of the packets, verdicts, alerts and flows topics (the dead-letter topic gets one). "
           + "The packets topic's count is the most inspector tasks that can work in parallel. Default: ${DEFAULT-VALUE}.")

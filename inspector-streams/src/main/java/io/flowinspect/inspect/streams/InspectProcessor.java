@@ -196,8 +196,8 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
 
   /**
    * Says, in the log, a metric and an alert, that records of the packets topic were never
-   * inspected. Deterministic like every other output: it depends on the topic's offsets and the
-   * next record's time only.
+   * inspected. Whether records are lost depends on when the broker deleted them; the alert itself
+   * depends only on the offsets read and the next record's time (packet time), not on the clock.
    */
   private void packetsLost(InputGaps.Gap gap, String topic) {
     String message = String.format(java.util.Locale.ROOT, "%d records of %s partition %d (offsets %d to %d) were "
