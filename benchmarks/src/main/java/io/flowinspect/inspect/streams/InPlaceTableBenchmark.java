@@ -143,22 +143,7 @@ public class InPlaceTableBenchmark {
   private final int[] found = new int[BATCH];
 
   private long update(int i, int at) {
-    boolean fromClient = (i & 1) == 0;
-    int length = 100 + (i & 511);
     now += 1_000;
-    // counters: packets in the low 20 bits of each half would be the real layout; here one long per direction
-    table[at + (fromClient ? 2 : 3)] += 1L << 40 | length;
-    table[at + 4] = now;
-    // an in-window segment: the sender's end moves on, the receiver's maximum end follows its window
-    long ends = table[at + 5];
-    long maxEnds = table[at + 6];
-    long windows = table[at + 7];
-    int shift = fromClient ? 32 : 0;
-    int end = (int) (ends >>> shift) + length;
-    int window = (int) (windows >>> (32 - shift));
-    int maxEnd = Math.max((int) (maxEnds >>> (32 - shift)), end + window);
-    table[at + 5] = ends & ~(0xFFFF_FFFFL << shift) | (end & 0xFFFF_FFFFL) << shift;
-    table[at + 6] = maxEnds & ~(0xFFFF_FFFFL << (32 - shift)) | (maxEnd & 0xFFFF_FFFFL) << (32 - shift);
-    return table[at + 2];
+    return SegmentUpdate.apply(table, at, i, now);
   }
 }

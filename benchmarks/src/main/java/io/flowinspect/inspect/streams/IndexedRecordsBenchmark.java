@@ -126,22 +126,9 @@ public class IndexedRecordsBenchmark {
     return sum;
   }
 
-  /** The update of {@link InPlaceTableBenchmark}: counters, time, the sender's end and the receiver's maximum end. */
+  /** {@link SegmentUpdate}, as {@link InPlaceTableBenchmark} does it. */
   private long update(int i, int at) {
-    boolean fromClient = (i & 1) == 0;
-    int length = 100 + (i & 511);
     now += 1_000;
-    records[at + (fromClient ? 2 : 3)] += 1L << 40 | length;
-    records[at + 4] = now;
-    long ends = records[at + 5];
-    long maxEnds = records[at + 6];
-    long windows = records[at + 7];
-    int shift = fromClient ? 32 : 0;
-    int end = (int) (ends >>> shift) + length;
-    int window = (int) (windows >>> (32 - shift));
-    int maxEnd = Math.max((int) (maxEnds >>> (32 - shift)), end + window);
-    records[at + 5] = ends & ~(0xFFFF_FFFFL << shift) | (end & 0xFFFF_FFFFL) << shift;
-    records[at + 6] = maxEnds & ~(0xFFFF_FFFFL << (32 - shift)) | (maxEnd & 0xFFFF_FFFFL) << (32 - shift);
-    return records[at + 2];
+    return SegmentUpdate.apply(records, at, i, now);
   }
 }
