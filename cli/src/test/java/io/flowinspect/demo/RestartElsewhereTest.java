@@ -1,29 +1,24 @@
 package io.flowinspect.demo;
 
+import static io.flowinspect.demo.ClientsToOneServer.key;
+import static io.flowinspect.demo.ClientsToOneServer.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flowinspect.capture.publish.PacketPublisher;
 import io.flowinspect.capture.publish.PublisherOptions;
 import io.flowinspect.inspect.streams.InspectorRunner;
 import io.flowinspect.inspect.streams.InspectorSettings;
-import io.flowinspect.inspect.streams.StreamsProperties;
 import io.flowinspect.kafka.EmbeddedKafka;
 import io.flowinspect.measure.Trees;
 import io.flowinspect.schemas.FlowKey;
 import io.flowinspect.schemas.FlowRecord;
-import io.flowinspect.schemas.PacketFlags;
-import io.flowinspect.schemas.PacketHeader;
 import io.flowinspect.schemas.Topics;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,7 +44,8 @@ class RestartElsewhereTest {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       String bootstrap = kafka.bootstrapServers();
       TopicSetup.create(kafka, topics, 1);
-      try (InspectorRunner inspector = new InspectorRunner(settings, properties(bootstrap, topics, first))
+      try (InspectorRunner inspector = new InspectorRunner(settings,
+          HandoverProperties.of(bootstrap, "restart-test", topics, first))
           .start(Duration.ofSeconds(60))) {
         try (PacketPublisher publisher = publisher(bootstrap, topics)) {
           for (int n = 1; n <= CONNECTIONS; n++) {
@@ -61,7 +57,8 @@ class RestartElsewhereTest {
       } // closed cleanly: its last commit wrote every connection to the changelog
       Trees.delete(first); // and its disk is gone
 
-      try (InspectorRunner inspector = new InspectorRunner(settings, properties(bootstrap, topics, second))
+      try (InspectorRunner inspector = new InspectorRunner(settings,
+          HandoverProperties.of(bootstrap, "restart-test", topics, second))
           .start(Duration.ofSeconds(60))) {
         Await.until(() -> inspector.connectionsTracked() == CONNECTIONS, "the restored instance counts them");
         try (PacketPublisher publisher = publisher(bootstrap, topics)) {
@@ -96,7 +93,8 @@ class RestartElsewhereTest {
     try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
       String bootstrap = kafka.bootstrapServers();
       TopicSetup.create(kafka, topics, 1);
-      try (InspectorRunner inspector = new InspectorRunner(settings, properties(bootstrap, topics, first))
+      try (InspectorRunner inspector = new InspectorRunner(settings,
+          HandoverProperties.of(bootstrap, "restart-test", topics, first))
           .start(Duration.ofSeconds(60))) {
         try (PacketPublisher publisher = publisher(bootstrap, topics)) {
           for (int n = 1; n <= CONNECTIONS; n++) {
@@ -119,7 +117,8 @@ class RestartElsewhereTest {
       } // closed cleanly: the quiet changes are written by its last commits
       Trees.delete(first);
 
-      try (InspectorRunner inspector = new InspectorRunner(settings, properties(bootstrap, topics, second))
+      try (InspectorRunner inspector = new InspectorRunner(settings,
+          HandoverProperties.of(bootstrap, "restart-test", topics, second))
           .start(Duration.ofSeconds(60))) {
         Await.until(() -> inspector.connectionsTracked() == CONNECTIONS, "the restored instance counts them");
         try (PacketPublisher publisher = publisher(bootstrap, topics)) {
@@ -138,16 +137,6 @@ class RestartElsewhereTest {
     }
   }
 
-  private static Properties properties(String bootstrap, Topics topics, Path stateDir) {
-    // Kafka Streams does not leave its group on close: the second instance gets the task when the
-    // first one's session has timed out, the shortest the broker allows here.
-    return StreamsProperties.of(bootstrap, "restart-test", topics, Map.of(
-        StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
-        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100",
-        StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000",
-        StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000"));
-  }
-
   /** Connection {@code n}'s SYN at second n, and when {@code answered} the rest of its handshake. */
   private static void publishOpening(PacketPublisher publisher, int n, boolean answered) {
     long at = T0 + n * SECOND;
@@ -161,19 +150,5 @@ class RestartElsewhereTest {
 
   private static PacketPublisher publisher(String bootstrap, Topics topics) {
     return PacketPublisher.connect(bootstrap, topics, PublisherOptions.defaults("restart-test"), new Properties());
-  }
-
-
-  /** Clients 10.0.0.n, the lower address, to one server. */
-  private static FlowKey key(int n) {
-    return FlowKey.newBuilder().setZone(0).setProtocol(6)
-        .setLowAddress(ByteBuffer.wrap(new byte[] {10, 0, 0, (byte) n})).setLowPort(40000 + n)
-        .setHighAddress(ByteBuffer.wrap(new byte[] {93, (byte) 184, (byte) 216, 34})).setHighPort(443).build();
-  }
-
-  private static PacketHeader tcp(long time, boolean fromHigh, int flags, int seq, int ack) {
-    return PacketHeader.newBuilder().setTimeNanos(time).setFlags(fromHigh ? PacketFlags.FROM_HIGH : 0)
-        .setLength(54).setPayloadLength(0).setTcpFlags(flags).setSeq(seq).setAck(ack).setWindow(64000)
-        .setTcpOptions(0).setSackEdge(0).setIcmpType(-1).setIcmpCode(0).build();
   }
 }

@@ -6,16 +6,12 @@ import io.flowinspect.capture.publish.PacketPublisher;
 import io.flowinspect.capture.publish.PublisherOptions;
 import io.flowinspect.inspect.streams.InspectorRunner;
 import io.flowinspect.inspect.streams.InspectorSettings;
-import io.flowinspect.inspect.streams.StreamsProperties;
 import io.flowinspect.kafka.EmbeddedKafka;
 import io.flowinspect.measure.Trees;
 import io.flowinspect.schemas.Alert;
 import io.flowinspect.schemas.AlertType;
 import io.flowinspect.schemas.FlowKey;
-import io.flowinspect.schemas.PacketFlags;
-import io.flowinspect.schemas.PacketHeader;
 import io.flowinspect.schemas.Topics;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,10 +22,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.RecordsToDelete;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,8 +48,8 @@ class UnreadPacketsDeletedTest {
         Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
       String bootstrap = kafka.bootstrapServers();
       TopicSetup.create(kafka, topics, 1);
-      InspectorRunner first = new InspectorRunner(settings, properties(bootstrap, topics, state))
-          .start(Duration.ofSeconds(60));
+      Properties streams = HandoverProperties.of(bootstrap, "lost-test", topics, state);
+      InspectorRunner first = new InspectorRunner(settings, streams).start(Duration.ofSeconds(60));
       try {
         publishSyns(bootstrap, topics, 1, 5);
         long end = endOffset(admin, packets);
@@ -71,8 +65,7 @@ class UnreadPacketsDeletedTest {
       admin.deleteRecords(Map.of(packets, RecordsToDelete.beforeOffset(deletedTo))).all().get();
       publishSyns(bootstrap, topics, 11, 11); // ...deleted unread; this one is read
 
-      try (InspectorRunner second = new InspectorRunner(settings, properties(bootstrap, topics, state))
-          .start(Duration.ofSeconds(60))) {
+      try (InspectorRunner second = new InspectorRunner(settings, streams).start(Duration.ofSeconds(60))) {
         Await.until(() -> second.connectionsTracked() == 6, "the second run tracks 1 to 5 and 11");
         assertThat(second.inputRecordsLost()).isEqualTo(deletedTo - deletedFrom);
       }
@@ -97,30 +90,14 @@ class UnreadPacketsDeletedTest {
     }
   }
 
-  private static Properties properties(String bootstrap, Topics topics, Path stateDir) {
-    return StreamsProperties.of(bootstrap, "lost-test", topics, Map.of(
-        StreamsConfig.STATE_DIR_CONFIG, stateDir.toString(),
-        StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "100",
-        StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "6000",
-        StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), "1000"));
-  }
-
   /** SYNs of clients 10.0.0.n, n from {@code first} to {@code last}, at second n, each flushed to the broker. */
   private static void publishSyns(String bootstrap, Topics topics, int first, int last) {
     try (PacketPublisher publisher = PacketPublisher.connect(bootstrap, topics,
         PublisherOptions.defaults("lost-test"), new Properties())) {
       for (int n = first; n <= last; n++) {
-        publisher.publish(key(n), PacketHeader.newBuilder().setTimeNanos(T0 + n * SECOND).setFlags(0)
-            .setLength(54).setPayloadLength(0).setTcpFlags(SYN).setSeq(100).setAck(0).setWindow(64000)
-            .setTcpOptions(0).setSackEdge(0).setIcmpType(-1).setIcmpCode(0).build());
+        publisher.publish(ClientsToOneServer.key(n), ClientsToOneServer.tcp(T0 + n * SECOND, false, SYN, 100, 0));
         publisher.flush();
       }
     }
-  }
-
-  private static FlowKey key(int n) {
-    return FlowKey.newBuilder().setZone(0).setProtocol(6)
-        .setLowAddress(ByteBuffer.wrap(new byte[] {10, 0, 0, (byte) n})).setLowPort(40000 + n)
-        .setHighAddress(ByteBuffer.wrap(new byte[] {93, (byte) 184, (byte) 216, 34})).setHighPort(443).build();
   }
 }
