@@ -2,6 +2,7 @@ package io.flowinspect.bench;
 
 import io.flowinspect.inspect.engine.Conn;
 import io.flowinspect.inspect.engine.ConnectionTracker;
+import io.flowinspect.inspect.engine.FixedConnLayout;
 import io.flowinspect.inspect.engine.InMemoryState;
 import io.flowinspect.inspect.engine.StateCodec;
 import io.flowinspect.inspect.engine.TcpState;
@@ -23,10 +24,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * What a packet on a connection in packed memory pays to turn the stored bytes into a {@link Conn}
- * and back: the established TCP connections of a real capture, halfway through it (so they have
+ * What a packet on a connection in packed memory pays to turn its bytes into a {@link Conn} and
+ * back: the established TCP connections of a real capture, halfway through it (so they have
  * exchanged data), decoded where they lie (into a new connection, or into the one decoded before)
- * and encoded into a reused array.
+ * and encoded into a reused array; in the stored form ({@link StateCodec}), which packed memory
+ * held until the twelfth session, and in the fixed layout ({@link FixedConnLayout}) it holds now.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -36,8 +38,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class StateCodecBenchmark {
   private byte[][] values;
+  private byte[][] fixed;
   private int next;
   private final StateCodec.ConnEncoder encoder = new StateCodec.ConnEncoder();
+  private final FixedConnLayout.Encoder fixedEncoder = new FixedConnLayout.Encoder();
 
   @Setup
   public void snapshot() throws Exception {
@@ -55,8 +59,10 @@ public class StateCodecBenchmark {
       }
     });
     values = established.toArray(byte[][]::new);
+    fixed = established.stream().map(FixedConnLayout::fromStored).toArray(byte[][]::new);
     System.out.println("\n" + values.length + " established connections, "
-        + established.stream().mapToInt(v -> v.length).sum() / values.length + " bytes each on average");
+        + established.stream().mapToInt(v -> v.length).sum() / values.length + " bytes each on average stored, "
+        + java.util.Arrays.stream(fixed).mapToInt(v -> v.length).sum() / values.length + " in the fixed layout");
   }
 
   @Benchmark
@@ -84,5 +90,17 @@ public class StateCodecBenchmark {
   public int decodeAndEncode() {
     byte[] v = values[next++ % values.length];
     return encoder.encode(StateCodec.decodeConn(v, 0, v.length));
+  }
+
+  @Benchmark
+  public Conn fixedDecodeReusing() {
+    byte[] v = fixed[next++ % fixed.length];
+    reused = FixedConnLayout.decode(v, 0, v.length, reused);
+    return reused;
+  }
+
+  @Benchmark
+  public int fixedDecodeReusingAndEncode() {
+    return fixedEncoder.encode(fixedDecodeReusing());
   }
 }

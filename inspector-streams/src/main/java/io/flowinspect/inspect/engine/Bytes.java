@@ -49,6 +49,12 @@ final class Bytes {
     pos = 0;
   }
 
+  /** Leaves the next {@code n} bytes to be written later, straight into {@link #array}. */
+  void skip(int n) {
+    ensure(n);
+    pos += n;
+  }
+
   int position() {
     return pos;
   }

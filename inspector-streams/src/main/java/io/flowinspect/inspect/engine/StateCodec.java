@@ -334,7 +334,7 @@ public final class StateCodec {
     return new Expectation(key, master, d, rule, b.i64());
   }
 
-  private static void writeExpectationKey(Bytes b, Expectation.Key k) {
+  static void writeExpectationKey(Bytes b, Expectation.Key k) {
     b.i32(k.zone());
     b.u8(k.protocol());
     b.u8(k.ipv6() ? 6 : 4);
@@ -343,7 +343,7 @@ public final class StateCodec {
     b.i32(k.destinationPort());
   }
 
-  private static Expectation.Key readExpectationKey(Bytes b) {
+  static Expectation.Key readExpectationKey(Bytes b) {
     int zone = b.i32();
     int protocol = b.u8();
     boolean v6 = b.u8() == 6;

@@ -2,6 +2,7 @@ package io.flowinspect.inspect.streams;
 
 import io.flowinspect.inspect.engine.Conn;
 import io.flowinspect.inspect.engine.ConnectionTable;
+import io.flowinspect.inspect.engine.FixedConnLayout;
 import io.flowinspect.inspect.engine.FlowKey;
 import io.flowinspect.inspect.engine.StateCodec;
 import java.util.ArrayList;
@@ -117,7 +118,8 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
       PackedConnections.Taken t = at < 0 ? null : packed.take(key);
       if (t != null) {
         takenFromPacked++;
-        s = slotAsStored(key, t.value() == null ? null : StateCodec.decodeConn(t.value()), t.stored());
+        s = slotAsStored(key, t.value() == null ? null : FixedConnLayout.decode(t.value(), 0, t.value().length, null),
+            t.stored());
         s.quiet = (t.flags() & PackedConnections.QUIET) != 0;
         if (t.changed()) {
           changed.mark(s);
@@ -346,7 +348,8 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
         }
         if (slots.size() < capacity) {
           slots.putIfAbsent(key, slotAsStored(key, conn, true));
-        } else if (!packed.add(key != null ? key : StateCodec.decodeKey(e.key.get()), e.key.get(), e.value,
+        } else if (!packed.add(key != null ? key : StateCodec.decodeKey(e.key.get()), e.key.get(),
+            conn != null ? FixedConnLayout.encode(conn) : FixedConnLayout.fromStored(e.value),
             PackedConnections.STORED, this::writeBelow)
             || packed.storedEntryLeft()) {
           fits = false; // what was read stays, as a warm start
@@ -378,7 +381,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   void writeHeld() {
     List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>(changed.count() + packed.changed());
     changed.writeAll(s -> writeInto(batch, s));
-    packed.drainChanged((key, value) -> batch.add(KeyValue.pair(Bytes.wrap(key), value)));
+    packed.drainChanged((key, value) -> batch.add(KeyValue.pair(Bytes.wrap(key), FixedConnLayout.toStored(value))));
     if (marker.unclean() && quietWrites != null && quietWrites.due()) {
       writeQuietInto(batch);
     }
@@ -402,7 +405,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
         }
       }
     }
-    packed.drainQuiet((key, value) -> batch.add(KeyValue.pair(Bytes.wrap(key), value)));
+    packed.drainQuiet((key, value) -> batch.add(KeyValue.pair(Bytes.wrap(key), FixedConnLayout.toStored(value))));
     quietChangesWritten += batch.size() - before;
     marker.clearedBy(batch);
   }
@@ -459,7 +462,7 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
       CacheSlot s = slots.removeEldest();
       forgetLast(s);
       if (s.conn != null || s.stored) { // else a remembered miss, or a removal of nothing below: forgotten
-        byte[] value = s.conn == null ? null : StateCodec.encode(s.conn);
+        byte[] value = s.conn == null ? null : FixedConnLayout.encode(s.conn);
         int flags = (s.dirty ? PackedConnections.CHANGED : 0) | (s.stored ? PackedConnections.STORED : 0)
             | (s.quiet ? PackedConnections.QUIET : 0);
         if (packed.add(s.key, value, flags, this::writeBelow)) {
@@ -485,8 +488,9 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
     }
   }
 
+  /** Writes a connection leaving packed memory (in {@link FixedConnLayout}) below, in the stored form. */
   private void writeBelow(byte[] key, byte[] value) {
-    wrapped().put(Bytes.wrap(key), value); // a null value deletes without reading the old one
+    wrapped().put(Bytes.wrap(key), FixedConnLayout.toStored(value)); // a null value deletes without reading the old one
   }
 
   /** The write that brings the store below up to a changed slot (null if none is needed); the slot is clean after. */

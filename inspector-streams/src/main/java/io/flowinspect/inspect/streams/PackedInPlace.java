@@ -2,15 +2,16 @@ package io.flowinspect.inspect.streams;
 
 import io.flowinspect.inspect.engine.Conn;
 import io.flowinspect.inspect.engine.ConnectionTable;
+import io.flowinspect.inspect.engine.FixedConnLayout;
 import io.flowinspect.inspect.engine.FlowKey;
-import io.flowinspect.inspect.engine.StateCodec;
 
 /**
  * A connection looked up in packed memory for one packet and written back where it lies, for
  * {@link ConnectionCacheStore}: it stays packed, decoded for the packet into one reused
- * connection ({@link StateCodec#decodeConn(byte[], int, int, Conn)}; the engine is done with a
- * connection before it looks up another, {@link ConnectionTable}) and encoded back from one
- * reused array. Not thread-safe: one per task.
+ * connection ({@link FixedConnLayout#decode}; the engine is done with a connection before it looks
+ * up another, {@link ConnectionTable}) and encoded back from one reused array. Packed memory holds
+ * connections in that fixed layout rather than the stored form, whose varints cost a third of a
+ * packet's time here. Not thread-safe: one per task.
  */
 final class PackedInPlace {
   /** What {@link #writeBack} did. */
@@ -27,11 +28,11 @@ final class PackedInPlace {
 
   private final PackedConnections<FlowKey> packed;
   private final boolean quietChanges;
-  private final StateCodec.ConnEncoder encoder = new StateCodec.ConnEncoder();
+  private final FixedConnLayout.Encoder encoder = new FixedConnLayout.Encoder();
   /** The connection the last lookup decoded, which the next one decodes into again; null once kept elsewhere. */
   private Conn reused;
   private final PackedConnections.ValueReader<Conn> decodeReusing = (data, from, length) ->
-      reused = StateCodec.decodeConn(data, from, length, reused);
+      reused = FixedConnLayout.decode(data, from, length, reused);
   /**
    * The key of the last lookup, and where its entry lies: good while packed memory has freed no
    * block since ({@link PackedConnections#frees}).

@@ -1,0 +1,341 @@
+package io.flowinspect.inspect.engine;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * The form a connection takes in the inspector's packed memory, where it is decoded and encoded
+ * again for every packet: every field that a packet may change at a fixed offset, as a plain
+ * little-endian int or long (one load or store each, no varints, no time units), then a short
+ * variable tail for what is rare or of variable length. It costs about twice the bytes of
+ * {@link StateCodec}'s stored form and a fraction of its time (a packet at ten million connections
+ * spent about a third of its stream-thread time in the stored form's decode and encode).
+ *
+ * <p>It never leaves the process: what goes to RocksDB and the changelog is converted to the
+ * stored form ({@link #toStored}), which alone is versioned. It is lossless, so a connection held
+ * here behaves exactly as one held decoded.
+ *
+ * <pre>
+ *   0  u8   bits: orig is high, deny, TCP, expectation, FTP lines, rule spelled out
+ *   1  u8   status
+ *   2  u8   TCP state | last segment kind &lt;&lt; 4 | last direction &lt;&lt; 7
+ *   3  u8   rule: index in {@link StateCodec#WELL_KNOWN_RULES}, else spelled out in the tail
+ *   4  u8   history flags
+ *   5  u8   Zeek states: originator's | responder's &lt;&lt; 3 | FIN seen, each side, &lt;&lt; 6
+ *   6  u8   Zeek previous states: originator's | responder's &lt;&lt; 3
+ *   7  u8   0
+ *   8  i64  first, last, expires, indexed (ns); originator's packets, bytes; responder's (8 longs)
+ *  72  i32  Zeek start, last, contiguous: originator's, then responder's
+ *  96  TCP: per side end, max end, max window, max ack (8 ints); last seq, ack, end, window;
+ *           retransmissions (i32); per side flags and scale, last flags, last scale (u8 each)
+ *      else: stream time (i64)
+ *      tail: rule id, expectation key, FTP line starts (each only when its bit says), history
+ *           letters ({@link HistoryLetters#writeTo}), then which of each side's rarely set Zeek
+ *           fields are unusual (varint bit mask) and their differences from the usual values
+ * </pre>
+ */
+public final class FixedConnLayout {
+  private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final int ORIG_IS_HIGH = 1;
+  private static final int DENY = 1 << 1;
+  private static final int TCP = 1 << 2;
+  private static final int HAS_EXPECTATION = 1 << 3;
+  private static final int HAS_FTP_LINES = 1 << 4;
+  private static final int RULE_SPELLED_OUT = 1 << 5;
+  private static final int RULE_NOT_WELL_KNOWN = 255;
+
+  private static final int TIMES = 8;
+  private static final int ZEEK_SEQUENCES = 72;
+  private static final int PROTOCOL_PART = 96;
+  private static final int TCP_BYTES = 4 * 13 + 6;
+  /** Where the tail starts: after the TCP part, or after the stream time. */
+  private static final int TCP_TAIL = PROTOCOL_PART + TCP_BYTES;
+  private static final int OTHER_TAIL = PROTOCOL_PART + 8;
+  /** Rarely set Zeek fields per side, each one bit of the tail's mask. */
+  private static final int RARE_ZEEK_FIELDS = 7;
+
+  private FixedConnLayout() {}
+
+  /**
+   * Encodes connections into one reused array, as {@link StateCodec.ConnEncoder} does for the stored
+   * form. Not thread-safe.
+   */
+  public static final class Encoder {
+    private final Bytes b = new Bytes(256);
+
+    /** Encodes {@code c}; returns its length, the bytes being the start of {@link #array}. */
+    public int encode(Conn c) {
+      b.rewind();
+      write(b, c);
+      return b.position();
+    }
+
+    public byte[] array() {
+      return b.array();
+    }
+  }
+
+  public static byte[] encode(Conn c) {
+    Bytes b = new Bytes(c.orig == null ? 128 : 192);
+    write(b, c);
+    return b.toArray();
+  }
+
+  /** Decodes the connection in {@code length} bytes of {@code data} from {@code from}, into {@code reuse} as {@link StateCodec#decodeConn(byte[], int, int, Conn)} does. */
+  public static Conn decode(byte[] data, int from, int length, Conn reuse) {
+    int bits = data[from] & 0xff;
+    boolean tcp = (bits & TCP) != 0;
+    int tail = tcp ? TCP_TAIL : OTHER_TAIL;
+    if (length < tail) {
+      throw new IllegalArgumentException("connection of " + length + " bytes is shorter than its layout's " + tail);
+    }
+    boolean origIsHigh = (bits & ORIG_IS_HIGH) != 0;
+    Conn c = reuse == null ? new Conn(origIsHigh, 0) : reuse.clearForReuse(origIsHigh);
+    c.status = data[from + 1] & 0xff;
+    c.decision = (bits & DENY) != 0 ? Decision.DENY : Decision.ALLOW;
+    int at = from + TIMES;
+    c.firstNanos = i64(data, at);
+    c.lastNanos = i64(data, at + 8);
+    c.expiresNanos = i64(data, at + 16);
+    c.indexedNanos = i64(data, at + 24);
+    c.origPackets = i64(data, at + 32);
+    c.origBytes = i64(data, at + 40);
+    c.replyPackets = i64(data, at + 48);
+    c.replyBytes = i64(data, at + 56);
+    FlowHistory h = reuse == null || c.history == null ? new FlowHistory() : c.history;
+    c.history = h;
+    readZeekHead(data, from, h);
+    at = from + PROTOCOL_PART;
+    if (tcp) {
+      int packed = data[from + 2] & 0xff;
+      c.tcpState = TcpState.of(packed & 0xf);
+      c.lastIndex = (packed >>> 4) & 0x7;
+      c.lastDir = packed >>> 7;
+      if (c.orig == null) {
+        c.orig = new TcpSide();
+        c.reply = new TcpSide();
+      }
+      readSide(data, at, c.orig);
+      readSide(data, at + 16, c.reply);
+      c.lastSeq = i32(data, at + 32);
+      c.lastAck = i32(data, at + 36);
+      c.lastEnd = i32(data, at + 40);
+      c.lastWin = i32(data, at + 44);
+      c.retrans = i32(data, at + 48);
+      c.orig.flags = data[at + 52] & 0xff;
+      c.orig.scale = data[at + 53] & 0xff;
+      c.reply.flags = data[at + 54] & 0xff;
+      c.reply.scale = data[at + 55] & 0xff;
+      c.lastFlags = data[at + 56] & 0xff;
+      c.lastWscale = data[at + 57] & 0xff;
+    } else {
+      c.orig = null;
+      c.reply = null;
+      c.streamNanos = i64(data, at);
+    }
+    Bytes b = Bytes.reading(data, from + tail, length - tail);
+    int rule = data[from + 3] & 0xff;
+    c.ruleId = (bits & RULE_SPELLED_OUT) != 0 ? b.string() : StateCodec.WELL_KNOWN_RULES.get(rule);
+    if ((bits & HAS_EXPECTATION) != 0) {
+      c.expectation = StateCodec.readExpectationKey(b);
+    }
+    if ((bits & HAS_FTP_LINES) != 0) {
+      c.ftp = new FtpLineStarts();
+      int counts = b.u8();
+      c.ftp.counts[0] = counts & 0xf;
+      c.ftp.counts[1] = counts >>> 4;
+      for (int i = 0; i < c.ftp.seqs.length; i++) {
+        c.ftp.seqs[i] = b.i32();
+      }
+    }
+    h.letters.readInto(b);
+    long mask = b.varLong();
+    readRareZeek(b, h.orig, (int) mask);
+    readRareZeek(b, h.resp, (int) (mask >>> RARE_ZEEK_FIELDS));
+    return c;
+  }
+
+  /** The stored form ({@link StateCodec#encode(Conn)}) of the connection in {@code value}, or null for null. */
+  public static byte[] toStored(byte[] value) {
+    return value == null ? null : StateCodec.encode(decode(value, 0, value.length, null));
+  }
+
+  /** This form of the connection stored as {@code stored} ({@link StateCodec#encode(Conn)}). */
+  public static byte[] fromStored(byte[] stored) {
+    return encode(StateCodec.decodeConn(stored));
+  }
+
+  private static void write(Bytes b, Conn c) {
+    boolean tcp = c.orig != null;
+    int tail = tcp ? TCP_TAIL : OTHER_TAIL;
+    b.skip(tail);
+    int rule = StateCodec.WELL_KNOWN_RULES.indexOf(c.ruleId);
+    if (rule < 0) {
+      b.string(c.ruleId);
+    }
+    if (c.expectation != null) {
+      StateCodec.writeExpectationKey(b, c.expectation);
+    }
+    if (c.ftp != null) {
+      b.u8(c.ftp.counts[0] | c.ftp.counts[1] << 4);
+      for (int seq : c.ftp.seqs) {
+        b.i32(seq);
+      }
+    }
+    FlowHistory h = c.history;
+    h.letters.writeTo(b);
+    int origRare = rareZeekMask(h.orig);
+    int respRare = rareZeekMask(h.resp);
+    b.varLong(origRare | (long) respRare << RARE_ZEEK_FIELDS);
+    writeRareZeek(b, h.orig, origRare);
+    writeRareZeek(b, h.resp, respRare);
+
+    byte[] data = b.array(); // the tail may have grown it: the head goes into the final array
+    data[0] = (byte) ((c.origIsHigh ? ORIG_IS_HIGH : 0) | (c.decision == Decision.DENY ? DENY : 0) | (tcp ? TCP : 0)
+        | (c.expectation != null ? HAS_EXPECTATION : 0) | (c.ftp != null ? HAS_FTP_LINES : 0)
+        | (rule < 0 ? RULE_SPELLED_OUT : 0));
+    data[1] = (byte) c.status;
+    data[2] = (byte) (c.tcpState.ordinal() | c.lastIndex << 4 | c.lastDir << 7);
+    data[3] = (byte) (rule < 0 ? RULE_NOT_WELL_KNOWN : rule);
+    writeZeekHead(data, h);
+    I64.set(data, TIMES, c.firstNanos);
+    I64.set(data, TIMES + 8, c.lastNanos);
+    I64.set(data, TIMES + 16, c.expiresNanos);
+    I64.set(data, TIMES + 24, c.indexedNanos);
+    I64.set(data, TIMES + 32, c.origPackets);
+    I64.set(data, TIMES + 40, c.origBytes);
+    I64.set(data, TIMES + 48, c.replyPackets);
+    I64.set(data, TIMES + 56, c.replyBytes);
+    int at = PROTOCOL_PART;
+    if (tcp) {
+      writeSide(data, at, c.orig);
+      writeSide(data, at + 16, c.reply);
+      I32.set(data, at + 32, c.lastSeq);
+      I32.set(data, at + 36, c.lastAck);
+      I32.set(data, at + 40, c.lastEnd);
+      I32.set(data, at + 44, c.lastWin);
+      I32.set(data, at + 48, c.retrans);
+      data[at + 52] = (byte) c.orig.flags;
+      data[at + 53] = (byte) c.orig.scale;
+      data[at + 54] = (byte) c.reply.flags;
+      data[at + 55] = (byte) c.reply.scale;
+      data[at + 56] = (byte) c.lastFlags;
+      data[at + 57] = (byte) c.lastWscale;
+    } else {
+      I64.set(data, at, c.streamNanos);
+    }
+  }
+
+  private static void writeZeekHead(byte[] data, FlowHistory h) {
+    ZeekEndpoint o = h.orig;
+    ZeekEndpoint r = h.resp;
+    data[4] = (byte) h.flags;
+    data[5] = (byte) (o.state.ordinal() | r.state.ordinal() << 3 | (o.finSeen ? 1 << 6 : 0) | (r.finSeen ? 1 << 7 : 0));
+    data[6] = (byte) (o.prev.ordinal() | r.prev.ordinal() << 3);
+    data[7] = 0;
+    I32.set(data, ZEEK_SEQUENCES, o.start);
+    I32.set(data, ZEEK_SEQUENCES + 4, o.last);
+    I32.set(data, ZEEK_SEQUENCES + 8, o.contiguous);
+    I32.set(data, ZEEK_SEQUENCES + 12, r.start);
+    I32.set(data, ZEEK_SEQUENCES + 16, r.last);
+    I32.set(data, ZEEK_SEQUENCES + 20, r.contiguous);
+  }
+
+  private static void readZeekHead(byte[] data, int from, FlowHistory h) {
+    ZeekEndpoint o = h.orig;
+    ZeekEndpoint r = h.resp;
+    h.flags = data[from + 4] & 0xff;
+    int states = data[from + 5] & 0xff;
+    int prev = data[from + 6] & 0xff;
+    o.state = ZeekEndpoint.State.byOrdinal(states & 7);
+    r.state = ZeekEndpoint.State.byOrdinal(states >>> 3 & 7);
+    o.finSeen = (states & 1 << 6) != 0;
+    r.finSeen = (states & 1 << 7) != 0;
+    o.prev = ZeekEndpoint.State.byOrdinal(prev & 7);
+    r.prev = ZeekEndpoint.State.byOrdinal(prev >>> 3 & 7);
+    int at = from + ZEEK_SEQUENCES;
+    o.start = i32(data, at);
+    o.last = i32(data, at + 4);
+    o.contiguous = i32(data, at + 8);
+    r.start = i32(data, at + 12);
+    r.last = i32(data, at + 16);
+    r.contiguous = i32(data, at + 20);
+  }
+
+  /*
+   * The rarely set Zeek fields, against their usual values: no SYN, FIN or RST position other than
+   * where a stream that ended there would have them, and no counted checksum errors,
+   * retransmissions, zero windows or gaps. One mask bit each.
+   */
+  private static int rareZeekMask(ZeekEndpoint e) {
+    int span = e.last - e.start;
+    return (e.lastSynAt != 0 ? 1 : 0) | (e.lastFinAt != span - 1 ? 2 : 0) | (e.lastRstAt != span ? 4 : 0)
+        | (e.checksumErrors != 0 ? 8 : 0) | (e.retransmissions != 0 ? 16 : 0) | (e.zeroWindows != 0 ? 32 : 0)
+        | (e.gaps != 0 ? 64 : 0);
+  }
+
+  private static void writeRareZeek(Bytes b, ZeekEndpoint e, int mask) {
+    if (mask == 0) {
+      return;
+    }
+    int span = e.last - e.start;
+    if ((mask & 1) != 0) {
+      b.zigzag(e.lastSynAt);
+    }
+    if ((mask & 2) != 0) {
+      b.zigzag((long) e.lastFinAt - (span - 1));
+    }
+    if ((mask & 4) != 0) {
+      b.zigzag((long) e.lastRstAt - span);
+    }
+    if ((mask & 8) != 0) {
+      b.varLong(e.checksumErrors & 0xffff_ffffL);
+    }
+    if ((mask & 16) != 0) {
+      b.varLong(e.retransmissions & 0xffff_ffffL);
+    }
+    if ((mask & 32) != 0) {
+      b.varLong(e.zeroWindows & 0xffff_ffffL);
+    }
+    if ((mask & 64) != 0) {
+      b.varLong(e.gaps & 0xffff_ffffL);
+    }
+  }
+
+  /** Sets the rare fields, usual unless the mask says otherwise; the sequence fields are read already. */
+  private static void readRareZeek(Bytes b, ZeekEndpoint e, int mask) {
+    int span = e.last - e.start;
+    e.lastSynAt = (mask & 1) != 0 ? (int) b.zigzag() : 0;
+    e.lastFinAt = (mask & 2) != 0 ? (int) (span - 1 + b.zigzag()) : span - 1;
+    e.lastRstAt = (mask & 4) != 0 ? (int) (span + b.zigzag()) : span;
+    e.checksumErrors = (mask & 8) != 0 ? (int) b.varLong() : 0;
+    e.retransmissions = (mask & 16) != 0 ? (int) b.varLong() : 0;
+    e.zeroWindows = (mask & 32) != 0 ? (int) b.varLong() : 0;
+    e.gaps = (mask & 64) != 0 ? (int) b.varLong() : 0;
+  }
+
+  private static void writeSide(byte[] data, int at, TcpSide s) {
+    I32.set(data, at, s.end);
+    I32.set(data, at + 4, s.maxEnd);
+    I32.set(data, at + 8, s.maxWindow);
+    I32.set(data, at + 12, s.maxAck);
+  }
+
+  private static void readSide(byte[] data, int at, TcpSide s) {
+    s.end = i32(data, at);
+    s.maxEnd = i32(data, at + 4);
+    s.maxWindow = i32(data, at + 8);
+    s.maxAck = i32(data, at + 12);
+  }
+
+  private static int i32(byte[] data, int at) {
+    return (int) I32.get(data, at);
+  }
+
+  private static long i64(byte[] data, int at) {
+    return (long) I64.get(data, at);
+  }
+}
