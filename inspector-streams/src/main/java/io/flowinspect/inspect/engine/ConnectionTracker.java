@@ -23,6 +23,7 @@ public final class ConnectionTracker {
   private final TrackerListener listener;
   private final TcpTracker tcp;
   private final FtpHelper ftp;
+  private final InPlaceSegment inPlace;
   private final long udpStreamDelayNanos = 2_000_000_000L;
   private TimeoutNanos timeouts;
   private final TablePressure pressure;
@@ -38,11 +39,13 @@ public final class ConnectionTracker {
     this.listener = listener;
     this.tcp = new TcpTracker(config);
     this.ftp = new FtpHelper(config, expectations);
+    this.inPlace = new InPlaceSegment(config);
     this.pressure = new TablePressure(listener);
     this.connections = meta.connectionCount();
     this.timeouts = TimeoutNanos.of(config.timeouts(), config.limits().timeoutScale(connections));
     tcp.use(timeouts);
     ftp.use(timeouts);
+    inPlace.use(timeouts);
   }
 
   /** Connections tracked now. */
@@ -97,6 +100,9 @@ public final class ConnectionTracker {
     if (malformed != null) {
       observeRefused(key, p);
       return Classification.invalid(malformed);
+    }
+    if (inPlace.prepare(key, p) && table.updateInPlace(key, inPlace)) {
+      return inPlace.result(); // what the way below would have done, done on the connection's bytes
     }
     long now = p.timeNanos();
     Conn ct = live(key, now);
@@ -344,6 +350,7 @@ public final class ConnectionTracker {
       timeouts = TimeoutNanos.of(config.timeouts(), scale);
       tcp.use(timeouts);
       ftp.use(timeouts);
+      inPlace.use(timeouts);
       if (before == 1) {
         reportPressure(trigger, false, now); // just crossed into the adaptive range
       } else if (scale == 1) {

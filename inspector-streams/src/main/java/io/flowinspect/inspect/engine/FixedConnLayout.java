@@ -24,7 +24,7 @@ import java.nio.ByteOrder;
  *   4  u8   history flags
  *   5  u8   Zeek states: originator's | responder's &lt;&lt; 3 | FIN seen, each side, &lt;&lt; 6
  *   6  u8   Zeek previous states: originator's | responder's &lt;&lt; 3
- *   7  u8   0
+ *   7  u8   which of the letters D, d, A, a the history holds (bits 0 to 3)
  *   8  i64  first, last, expires, indexed (ns); originator's packets, bytes; responder's (8 longs)
  *  72  i32  Zeek start, last, contiguous: originator's, then responder's
  *  96  TCP: per side end, max end, max window, max ack (8 ints); last seq, ack, end, window;
@@ -32,27 +32,48 @@ import java.nio.ByteOrder;
  *      else: stream time (i64)
  *      tail: rule id, expectation key, FTP line starts (each only when its bit says), history
  *           letters ({@link HistoryLetters#writeTo}), then which of each side's rarely set Zeek
- *           fields are unusual (varint bit mask) and their differences from the usual values
+ *           fields are not zero (varint bit mask) and their values
  * </pre>
  */
 public final class FixedConnLayout {
   private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
   private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-  private static final int ORIG_IS_HIGH = 1;
+  static final int ORIG_IS_HIGH = 1;
   private static final int DENY = 1 << 1;
-  private static final int TCP = 1 << 2;
+  static final int TCP = 1 << 2;
   private static final int HAS_EXPECTATION = 1 << 3;
   private static final int HAS_FTP_LINES = 1 << 4;
   private static final int RULE_SPELLED_OUT = 1 << 5;
   private static final int RULE_NOT_WELL_KNOWN = 255;
 
-  private static final int TIMES = 8;
-  private static final int ZEEK_SEQUENCES = 72;
+  /** Byte 7's bits: 'D' in the originator's case (the responder's is the next bit up), and 'A'. */
+  static final int DATA_LETTER = 1;
+  static final int ACK_LETTER = 1 << 2;
+
+  // Offsets of the fields a packet of an established connection changes in place (InPlaceSegment).
+  static final int BITS = 0;
+  static final int STATUS = 1;
+  static final int TCP_STATE_AND_LAST = 2;
+  static final int HISTORY_FLAGS = 4;
+  static final int ZEEK_STATES = 5;
+  static final int LETTERS_SEEN = 7;
+  static final int TIMES = 8;
+  static final int LAST_NANOS = TIMES + 8;
+  static final int EXPIRES_NANOS = TIMES + 16;
+  static final int INDEXED_NANOS = TIMES + 24;
+  static final int ORIG_PACKETS = TIMES + 32;
+  static final int ZEEK_SEQUENCES = 72;
   private static final int PROTOCOL_PART = 96;
+  /** A TCP side's end, max end, max window and max ack: the originator's, then 16 bytes on, the responder's. */
+  static final int TCP_SIDES = PROTOCOL_PART;
+  static final int LAST_SEQ = PROTOCOL_PART + 32;
+  static final int RETRANS = PROTOCOL_PART + 48;
+  /** A TCP side's flags and scale: the originator's, then two bytes on, the responder's. */
+  static final int SIDE_FLAGS = PROTOCOL_PART + 52;
   private static final int TCP_BYTES = 4 * 13 + 6;
   /** Where the tail starts: after the TCP part, or after the stream time. */
-  private static final int TCP_TAIL = PROTOCOL_PART + TCP_BYTES;
+  static final int TCP_TAIL = PROTOCOL_PART + TCP_BYTES;
   private static final int OTHER_TAIL = PROTOCOL_PART + 8;
   /** Rarely set Zeek fields per side, each one bit of the tail's mask. */
   private static final int RARE_ZEEK_FIELDS = 7;
@@ -235,13 +256,19 @@ public final class FixedConnLayout {
     data[4] = (byte) h.flags;
     data[5] = (byte) (o.state.ordinal() | r.state.ordinal() << 3 | (o.finSeen ? 1 << 6 : 0) | (r.finSeen ? 1 << 7 : 0));
     data[6] = (byte) (o.prev.ordinal() | r.prev.ordinal() << 3);
-    data[7] = 0;
+    data[7] = (byte) letterBits(h.letters);
     I32.set(data, ZEEK_SEQUENCES, o.start);
     I32.set(data, ZEEK_SEQUENCES + 4, o.last);
     I32.set(data, ZEEK_SEQUENCES + 8, o.contiguous);
     I32.set(data, ZEEK_SEQUENCES + 12, r.start);
     I32.set(data, ZEEK_SEQUENCES + 16, r.last);
     I32.set(data, ZEEK_SEQUENCES + 20, r.contiguous);
+  }
+
+  /** Which of 'D', 'd', 'A' and 'a' the history holds (bits 0 to 3): whether a data or ACK segment would add a letter. */
+  private static int letterBits(HistoryLetters letters) {
+    return (letters.contains('D') ? DATA_LETTER : 0) | (letters.contains('d') ? DATA_LETTER << 1 : 0)
+        | (letters.contains('A') ? ACK_LETTER : 0) | (letters.contains('a') ? ACK_LETTER << 1 : 0);
   }
 
   private static void readZeekHead(byte[] data, int from, FlowHistory h) {
@@ -266,13 +293,13 @@ public final class FixedConnLayout {
   }
 
   /*
-   * The rarely set Zeek fields, against their usual values: no SYN, FIN or RST position other than
-   * where a stream that ended there would have them, and no counted checksum errors,
-   * retransmissions, zero windows or gaps. One mask bit each.
+   * The rarely set Zeek fields, each one mask bit when it is not zero: the relative positions of
+   * the last SYN, FIN and RST, and the counted checksum errors, retransmissions, zero windows and
+   * gaps. Absolute, not relative to the side's highest sequence number, which a packet may move in
+   * place (InPlaceSegment) without reading the tail.
    */
   private static int rareZeekMask(ZeekEndpoint e) {
-    int span = e.last - e.start;
-    return (e.lastSynAt != 0 ? 1 : 0) | (e.lastFinAt != span - 1 ? 2 : 0) | (e.lastRstAt != span ? 4 : 0)
+    return (e.lastSynAt != 0 ? 1 : 0) | (e.lastFinAt != 0 ? 2 : 0) | (e.lastRstAt != 0 ? 4 : 0)
         | (e.checksumErrors != 0 ? 8 : 0) | (e.retransmissions != 0 ? 16 : 0) | (e.zeroWindows != 0 ? 32 : 0)
         | (e.gaps != 0 ? 64 : 0);
   }
@@ -281,15 +308,14 @@ public final class FixedConnLayout {
     if (mask == 0) {
       return;
     }
-    int span = e.last - e.start;
     if ((mask & 1) != 0) {
       b.zigzag(e.lastSynAt);
     }
     if ((mask & 2) != 0) {
-      b.zigzag((long) e.lastFinAt - (span - 1));
+      b.zigzag(e.lastFinAt);
     }
     if ((mask & 4) != 0) {
-      b.zigzag((long) e.lastRstAt - span);
+      b.zigzag(e.lastRstAt);
     }
     if ((mask & 8) != 0) {
       b.varLong(e.checksumErrors & 0xffff_ffffL);
@@ -305,12 +331,11 @@ public final class FixedConnLayout {
     }
   }
 
-  /** Sets the rare fields, usual unless the mask says otherwise; the sequence fields are read already. */
+  /** Sets the rare fields, zero unless the mask says otherwise. */
   private static void readRareZeek(Bytes b, ZeekEndpoint e, int mask) {
-    int span = e.last - e.start;
     e.lastSynAt = (mask & 1) != 0 ? (int) b.zigzag() : 0;
-    e.lastFinAt = (mask & 2) != 0 ? (int) (span - 1 + b.zigzag()) : span - 1;
-    e.lastRstAt = (mask & 4) != 0 ? (int) (span + b.zigzag()) : span;
+    e.lastFinAt = (mask & 2) != 0 ? (int) b.zigzag() : 0;
+    e.lastRstAt = (mask & 4) != 0 ? (int) b.zigzag() : 0;
     e.checksumErrors = (mask & 8) != 0 ? (int) b.varLong() : 0;
     e.retransmissions = (mask & 16) != 0 ? (int) b.varLong() : 0;
     e.zeroWindows = (mask & 32) != 0 ? (int) b.varLong() : 0;

@@ -16,7 +16,7 @@ import static io.flowinspect.inspect.engine.TcpSide.WINDOW_SCALE;
  */
 final class TcpTracker {
   /** After this many identical retransmissions the short retransmission timeout applies. */
-  private static final int MAX_RETRANS = 3;
+  static final int MAX_RETRANS = 3;
 
   // Annotations of the last ignored segment (the kernel's last_flags), beside TcpSide's flags.
   private static final int EXPECT_CHALLENGE_ACK = 0x40;

@@ -143,6 +143,36 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   }
 
   /**
+   * A connection in packed memory is offered to {@code update} where it lies, in
+   * {@link io.flowinspect.inspect.engine.FixedConnLayout}: no decode, no encode, no decoded-cache
+   * lookup (a key is in one tier at most, so a packed entry needs no check of the decoded tier).
+   * The change is quiet when it would be at a put: it never changes a transition.
+   */
+  @Override
+  public boolean updateInPlace(FlowKey key, ConnectionTable.InPlaceUpdate update) {
+    if (packed.size() == 0) {
+      return false;
+    }
+    long at = packed.find(key);
+    if (at < 0) {
+      return false;
+    }
+    int flags = packed.flags(at);
+    if ((flags & PackedConnections.ABSENT) != 0) {
+      return false;
+    }
+    boolean quietly = quietChanges && (flags & PackedConnections.STORED) != 0;
+    if (!packed.updateInPlace(at, update, quietly)) {
+      return false;
+    }
+    inPlace.updatedInPlace();
+    if (quietly) {
+      marker.quietChange(wrapped());
+    }
+    return true;
+  }
+
+  /**
    * A slot for a connection as the store below (or packed memory, which holds it as the store
    * below does, or as changed) has it; with quiet changes on, with that state's signature.
    */
@@ -276,6 +306,11 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   /** Puts written over a connection's packed entry where it lay (for tests and the benchmark). */
   long updatedPacked() {
     return inPlace.updated();
+  }
+
+  /** Packets that changed a packed connection in place, never decoded ({@link #updateInPlace}). */
+  long updatedInPlace() {
+    return inPlace.inPlace();
   }
 
   /** Lookups that took a connection out of packed memory into the decoded cache (busy ones, and removals). */

@@ -1,5 +1,6 @@
 package io.flowinspect.inspect.streams;
 
+import io.flowinspect.inspect.engine.ConnectionTable;
 import java.util.Arrays;
 
 /**
@@ -201,6 +202,27 @@ final class PackedConnections<K> {
       at = arena.offsetOf(address);
     }
     PackedEntry.writeValue(chunk, at, value, length);
+    marked(address, chunk, at, how);
+    return true;
+  }
+
+  /**
+   * Lets {@code update} change the value of the present entry at {@code address} where it lies
+   * (its length stays); if it does, the entry is then {@link #CHANGED}, or {@link #QUIET} when
+   * {@code quietly} (as {@link #replace} and {@link #replaceQuietly}). False if the update declined.
+   */
+  boolean updateInPlace(long address, ConnectionTable.InPlaceUpdate update, boolean quietly) {
+    byte[] chunk = arena.chunkOf(address);
+    int at = arena.offsetOf(address);
+    if (!update.apply(chunk, PackedEntry.valueFrom(chunk, at), PackedEntry.valueLength(chunk, at))) {
+      return false;
+    }
+    marked(address, chunk, at, quietly ? QUIET : CHANGED);
+    return true;
+  }
+
+  /** Marks the entry at {@code address}, whose value was just written, changed in the way {@code how} says. */
+  private void marked(long address, byte[] chunk, int at, int how) {
     int f = PackedEntry.flags(chunk, at);
     if ((how & CHANGED) != 0 && (f & CHANGED) == 0) {
       changedCount++;
@@ -209,7 +231,6 @@ final class PackedConnections<K> {
     if ((how & CHANGED) != 0 && (f & LISTED) == 0) {
       list(address);
     }
-    return true;
   }
 
   /**

@@ -43,6 +43,7 @@ final class PackedInPlace {
   /** {@link Conn#transitionSignature} of that connection as it was looked up (with quiet changes on). */
   private long signature;
   private long updated;
+  private long inPlace;
 
   PackedInPlace(PackedConnections<FlowKey> packed, boolean quietChanges) {
     this.packed = packed;
@@ -88,6 +89,17 @@ final class PackedInPlace {
   /** Forgets the last lookup (memory was dropped, or its connection goes elsewhere). */
   void forget() {
     key = null;
+  }
+
+  /** A packet changed a packed connection where it lies, without a lookup here ({@link ConnectionCacheStore#updateInPlace}). */
+  void updatedInPlace() {
+    updated++;
+    inPlace++;
+  }
+
+  /** Packets that changed a packed connection in place without decoding it (for tests and the benchmark). */
+  long inPlace() {
+    return inPlace;
   }
 
   /** Connections written back where they lay (for tests and the benchmark). */
