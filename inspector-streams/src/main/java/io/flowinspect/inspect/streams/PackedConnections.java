@@ -287,7 +287,13 @@ final class PackedConnections<K> {
       for (int i = index.slotOf(index.home(hash)); i >= 0; i = index.next(i)) {
         if (index.hashAt(i) == hash) {
           long address = index.addressAt(i);
-          sum += arena.chunkOf(address)[arena.offsetOf(address)];
+          byte[] chunk = arena.chunkOf(address);
+          int at = arena.offsetOf(address);
+          int end = chunk.length - 1;
+          // Every line an entry in the fixed layout may span (an in-place segment reads and writes
+          // most of it); a read past the entry's block is harmless.
+          sum += chunk[at] + chunk[Math.min(at + 64, end)] + chunk[Math.min(at + 128, end)]
+              + chunk[Math.min(at + 176, end)];
           break;
         }
       }
