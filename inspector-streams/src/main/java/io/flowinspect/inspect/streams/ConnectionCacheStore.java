@@ -150,26 +150,18 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
    */
   @Override
   public boolean updateInPlace(FlowKey key, ConnectionTable.InPlaceUpdate update) {
-    if (packed.size() == 0) {
-      return false;
+    switch (inPlace.update(key, update)) {
+      case WRITTEN -> {
+        return true;
+      }
+      case WRITTEN_QUIETLY -> {
+        marker.quietChange(wrapped());
+        return true;
+      }
+      default -> {
+        return false;
+      }
     }
-    long at = packed.find(key);
-    if (at < 0) {
-      return false;
-    }
-    int flags = packed.flags(at);
-    if ((flags & PackedConnections.ABSENT) != 0) {
-      return false;
-    }
-    boolean quietly = quietChanges && (flags & PackedConnections.STORED) != 0;
-    if (!packed.updateInPlace(at, update, quietly)) {
-      return false;
-    }
-    inPlace.updatedInPlace();
-    if (quietly) {
-      marker.quietChange(wrapped());
-    }
-    return true;
   }
 
   /**

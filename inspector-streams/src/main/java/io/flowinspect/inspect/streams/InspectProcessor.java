@@ -103,8 +103,9 @@ final class InspectProcessor implements Processor<io.flowinspect.schemas.FlowKey
   @Override
   public void close() {
     if (connections != null && connections.updatedPacked() + connections.takenFromPacked() > 0) {
-      LOG.info("task {}: {} packets updated connections in packed memory, {} took one out into the decoded cache",
-          context.taskId(), connections.updatedPacked(), connections.takenFromPacked());
+      LOG.info("task {}: {} packets updated connections in packed memory ({} of them in place, never decoded), {} "
+          + "took one out into the decoded cache", context.taskId(), connections.updatedPacked(),
+          connections.updatedInPlace(), connections.takenFromPacked());
     }
     if (idle != null) {
       idle.taskClosed();

@@ -263,7 +263,7 @@ final class PackedConnections<K> {
 
   /**
    * Reads, for each of the first {@code count} keys, the first index slot of its probe run, and
-   * then the first bytes of the entry its key's hash points to, acting on neither: loads that
+   * then every cache line of the entry its key's hash points to, acting on neither: loads that
    * depend on nothing before them, so that the cache misses of a batch's lookups are waited for
    * together rather than one after the other. The second pass walks each probe run (its slots are
    * in the cache by then) to the slot holding the key's hash: the home slot holds another key's

@@ -23,7 +23,9 @@ final class PackedInPlace {
     /** Written over its entry as a quiet change (no transition: see {@link Conn#transitionSignature}). */
     WRITTEN_QUIETLY,
     /** Grown out of its block, with no larger block free: the caller takes it into the decoded cache. */
-    DID_NOT_FIT
+    DID_NOT_FIT,
+    /** ({@link #update}) Not in packed memory, or the update declined: nothing written. */
+    NOT_TAKEN
   }
 
   private final PackedConnections<FlowKey> packed;
@@ -91,13 +93,31 @@ final class PackedInPlace {
     key = null;
   }
 
-  /** A packet changed a packed connection where it lies, without a lookup here ({@link ConnectionCacheStore#updateInPlace}). */
-  void updatedInPlace() {
+  /**
+   * Offers the packed connection {@code key} to {@code update} where it lies, never decoded
+   * ({@link ConnectionTable#updateInPlace}): a key is in one tier at most, so a packed entry needs
+   * no look at the decoded tier. The change is quiet whenever a put's would be: an in-place update
+   * never changes a transition.
+   */
+  WriteBack update(FlowKey key, ConnectionTable.InPlaceUpdate update) {
+    long at = packed.size() == 0 ? -1 : packed.find(key);
+    if (at < 0) {
+      return WriteBack.NOT_TAKEN;
+    }
+    int flags = packed.flags(at);
+    if ((flags & PackedConnections.ABSENT) != 0) {
+      return WriteBack.NOT_TAKEN;
+    }
+    boolean quietly = quietChanges && (flags & PackedConnections.STORED) != 0;
+    if (!packed.updateInPlace(at, update, quietly)) {
+      return WriteBack.NOT_TAKEN;
+    }
     updated++;
     inPlace++;
+    return quietly ? WriteBack.WRITTEN_QUIETLY : WriteBack.WRITTEN;
   }
 
-  /** Packets that changed a packed connection in place without decoding it (for tests and the benchmark). */
+  /** Packets that changed a packed connection in place without decoding it ({@link #update}). */
   long inPlace() {
     return inPlace;
   }
