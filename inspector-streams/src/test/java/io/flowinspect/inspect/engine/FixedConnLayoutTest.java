@@ -74,6 +74,41 @@ class FixedConnLayoutTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("shorter than its layout");
   }
 
+  @Test
+  void byteSevenSaysWhichOfTheLettersDdAaTheHistoryHolds() {
+    int[] seen = new int[1];
+    ConnectionSamples.visit(conn -> {
+      String history = conn.history().history();
+      int expected = (history.contains("D") ? 1 : 0) | (history.contains("d") ? 2 : 0)
+          | (history.contains("A") ? 4 : 0) | (history.contains("a") ? 8 : 0);
+      assertThat(FixedConnLayout.encode(conn)[FixedConnLayout.LETTERS_SEEN]).as(history).isEqualTo((byte) expected);
+      seen[0] |= expected;
+    });
+    assertThat(seen[0]).as("every letter among the samples").isEqualTo(15);
+  }
+
+  /**
+   * An in-place segment moves a side's highest sequence number without reading the tail: the
+   * positions of that side's last SYN, FIN and RST, kept in the tail, must not move with it.
+   */
+  @Test
+  void theRareZeekPositionsDoNotDependOnTheSidesHighestSequenceNumber() {
+    ConnectionSamples.visit(live -> {
+      byte[] copy = FixedConnLayout.encode(live);
+      Conn conn = FixedConnLayout.decode(copy, 0, copy.length, null); // the samples' own connection goes on
+      ZeekEndpoint side = conn.history.orig;
+      side.lastFinAt = 1234;
+      side.lastRstAt = 0;
+      byte[] bytes = FixedConnLayout.encode(conn);
+      java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+          .putInt(FixedConnLayout.ZEEK_SEQUENCES + 4, side.last + 5000); // the originator's highest, moved
+      ZeekEndpoint decoded = FixedConnLayout.decode(bytes, 0, bytes.length, null).history.orig;
+      assertThat(decoded.last).isEqualTo(side.last + 5000);
+      assertThat(decoded.lastFinAt).isEqualTo(1234);
+      assertThat(decoded.lastRstAt).isZero();
+    });
+  }
+
   /** Encodes {@code conn}, checks that the bytes decode to all of it (fresh and from within a larger array), returns them. */
   private static byte[] checkedRoundTrip(Conn conn) {
     byte[] bytes = FixedConnLayout.encode(conn);
