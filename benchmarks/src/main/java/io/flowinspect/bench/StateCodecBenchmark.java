@@ -41,7 +41,7 @@ public class StateCodecBenchmark {
   private byte[][] fixed;
   private int next;
   private final StateCodec.ConnEncoder encoder = new StateCodec.ConnEncoder();
-  private final FixedConnLayout.Encoder fixedEncoder = new FixedConnLayout.Encoder();
+  private final StateCodec.ConnEncoder fixedEncoder = FixedConnLayout.encoder();
 
   @Setup
   public void snapshot() throws Exception {

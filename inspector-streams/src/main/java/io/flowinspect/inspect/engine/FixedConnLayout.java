@@ -80,23 +80,9 @@ public final class FixedConnLayout {
 
   private FixedConnLayout() {}
 
-  /**
-   * Encodes connections into one reused array, as {@link StateCodec.ConnEncoder} does for the stored
-   * form. Not thread-safe.
-   */
-  public static final class Encoder {
-    private final Bytes b = new Bytes(256);
-
-    /** Encodes {@code c}; returns its length, the bytes being the start of {@link #array}. */
-    public int encode(Conn c) {
-      b.rewind();
-      write(b, c);
-      return b.position();
-    }
-
-    public byte[] array() {
-      return b.array();
-    }
+  /** An encoder of this form into one reused array ({@link StateCodec.ConnEncoder}). Not thread-safe. */
+  public static StateCodec.ConnEncoder encoder() {
+    return new StateCodec.ConnEncoder(FixedConnLayout::write, 256);
   }
 
   public static byte[] encode(Conn c) {
@@ -164,13 +150,7 @@ public final class FixedConnLayout {
       c.expectation = StateCodec.readExpectationKey(b);
     }
     if ((bits & HAS_FTP_LINES) != 0) {
-      c.ftp = new FtpLineStarts();
-      int counts = b.u8();
-      c.ftp.counts[0] = counts & 0xf;
-      c.ftp.counts[1] = counts >>> 4;
-      for (int i = 0; i < c.ftp.seqs.length; i++) {
-        c.ftp.seqs[i] = b.i32();
-      }
+      c.ftp = FtpLineStarts.readFrom(b);
     }
     h.letters.readInto(b);
     long mask = b.varLong();
@@ -201,10 +181,7 @@ public final class FixedConnLayout {
       StateCodec.writeExpectationKey(b, c.expectation);
     }
     if (c.ftp != null) {
-      b.u8(c.ftp.counts[0] | c.ftp.counts[1] << 4);
-      for (int seq : c.ftp.seqs) {
-        b.i32(seq);
-      }
+      c.ftp.writeTo(b);
     }
     FlowHistory h = c.history;
     h.letters.writeTo(b);

@@ -12,6 +12,25 @@ final class FtpLineStarts {
   final int[] seqs = new int[2 * REMEMBERED];
   final int[] counts = new int[2];
 
+  /** The binary form both connection forms use ({@link StateCodec}, {@link FixedConnLayout}): counts in a byte, then the sequence numbers. */
+  void writeTo(Bytes out) {
+    out.u8(counts[0] | counts[1] << 4);
+    for (int seq : seqs) {
+      out.i32(seq);
+    }
+  }
+
+  static FtpLineStarts readFrom(Bytes in) {
+    FtpLineStarts f = new FtpLineStarts();
+    int packed = in.u8();
+    f.counts[0] = packed & 0xf;
+    f.counts[1] = packed >>> 4;
+    for (int i = 0; i < f.seqs.length; i++) {
+      f.seqs[i] = in.i32();
+    }
+    return f;
+  }
+
   boolean startsLine(Direction dir, int seq) {
     int base = dir.index() * REMEMBERED;
     for (int i = 0; i < counts[dir.index()]; i++) {

@@ -122,16 +122,33 @@ public final class StateCodec {
 
   /**
    * Encodes connections into one reused array, for callers that copy the bytes out at once (packed
-   * memory writes a connection back where it lay, per packet, and need not allocate for it).
-   * Not thread-safe.
+   * memory writes a connection back where it lay, per packet, and need not allocate for it): in
+   * the stored form ({@code new ConnEncoder()}) or in packed memory's
+   * ({@link FixedConnLayout#encoder()}). Not thread-safe.
    */
   public static final class ConnEncoder {
-    private final Bytes b = new Bytes(128);
+    /** Writes one connection in some form. */
+    interface Form {
+      void write(Bytes out, Conn c);
+    }
 
-    /** Encodes {@code c} as {@link #encode(Conn)} does; returns its length, the bytes being the start of {@link #array}. */
+    private final Form form;
+    private final Bytes b;
+
+    /** An encoder of the stored form. */
+    public ConnEncoder() {
+      this(StateCodec::write, 128);
+    }
+
+    ConnEncoder(Form form, int initialBytes) {
+      this.form = form;
+      this.b = new Bytes(initialBytes);
+    }
+
+    /** Encodes {@code c} in this encoder's form; returns its length, the bytes being the start of {@link #array}. */
     public int encode(Conn c) {
       b.rewind();
-      write(b, c);
+      form.write(b, c);
       return b.position();
     }
 
@@ -186,10 +203,7 @@ public final class StateCodec {
       writeExpectationKey(b, c.expectation);
     }
     if (c.ftp != null) {
-      b.u8(c.ftp.counts[0] | c.ftp.counts[1] << 4);
-      for (int seq : c.ftp.seqs) {
-        b.i32(seq);
-      }
+      c.ftp.writeTo(b);
     }
     c.history.writeTo(b, historyReference(c, true), historyReference(c, false));
   }
@@ -279,13 +293,7 @@ public final class StateCodec {
       c.expectation = readExpectationKey(b);
     }
     if ((bits & HAS_FTP_LINES) != 0) {
-      c.ftp = new FtpLineStarts();
-      int counts = b.u8();
-      c.ftp.counts[0] = counts & 0xf;
-      c.ftp.counts[1] = counts >>> 4;
-      for (int i = 0; i < c.ftp.seqs.length; i++) {
-        c.ftp.seqs[i] = b.i32();
-      }
+      c.ftp = FtpLineStarts.readFrom(b);
     }
     c.history = v1 ? new FlowHistory()
         : FlowHistoryCodec.read(b, historyReference(c, true), historyReference(c, false),
