@@ -91,7 +91,10 @@ public final class FixedConnLayout {
     return b.toArray();
   }
 
-  /** Decodes the connection in {@code length} bytes of {@code data} from {@code from}, into {@code reuse} as {@link StateCodec#decodeConn(byte[], int, int, Conn)} does. */
+  /**
+   * Decodes the connection in {@code length} bytes of {@code data} from {@code from}, into
+   * {@code reuse} as {@link StateCodec#decodeConn(byte[], int, int, Conn)} does.
+   */
   public static Conn decode(byte[] data, int from, int length, Conn reuse) {
     int bits = data[from] & 0xff;
     boolean tcp = (bits & TCP) != 0;
@@ -242,7 +245,7 @@ public final class FixedConnLayout {
     I32.set(data, ZEEK_SEQUENCES + 20, r.contiguous);
   }
 
-  /** Which of 'D', 'd', 'A' and 'a' the history holds (bits 0 to 3): whether a data or ACK segment would add a letter. */
+  /** Which of 'D', 'd', 'A' and 'a' the history holds (bits 0 to 3): whether a data or ACK segment adds a letter. */
   private static int letterBits(HistoryLetters letters) {
     return (letters.contains('D') ? DATA_LETTER : 0) | (letters.contains('d') ? DATA_LETTER << 1 : 0)
         | (letters.contains('A') ? ACK_LETTER : 0) | (letters.contains('a') ? ACK_LETTER << 1 : 0);

@@ -102,8 +102,9 @@ final class InPlaceSegment implements ConnectionTable.InPlaceUpdate {
     int status = d[from + STATUS] & 0xff;
     int stateAndLast = d[from + TCP_STATE_AND_LAST] & 0xff;
     int zeekStates = d[from + ZEEK_STATES] & 0xff; // FIN-seen bits included: both must be clear
-    if ((stateAndLast & 0xf) != ESTABLISHED || (status & (Conn.SEEN_REPLY | Conn.ASSURED)) != (Conn.SEEN_REPLY | Conn.ASSURED)
-        || zeekStates != ZEEK_BOTH_ESTABLISHED || (d[from + HISTORY_FLAGS] & FlowHistory.STARTED) == 0) {
+    int replied = Conn.SEEN_REPLY | Conn.ASSURED;
+    if ((stateAndLast & 0xf) != ESTABLISHED || (status & replied) != replied || zeekStates != ZEEK_BOTH_ESTABLISHED
+        || (d[from + HISTORY_FLAGS] & FlowHistory.STARTED) == 0) {
       return false;
     }
     long now = p.timeNanos();

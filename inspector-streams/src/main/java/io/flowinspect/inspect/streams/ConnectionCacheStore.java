@@ -144,9 +144,8 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
 
   /**
    * A connection in packed memory is offered to {@code update} where it lies, in
-   * {@link io.flowinspect.inspect.engine.FixedConnLayout}: no decode, no encode, no decoded-cache
-   * lookup (a key is in one tier at most, so a packed entry needs no check of the decoded tier).
-   * The change is quiet when it would be at a put: it never changes a transition.
+   * {@link FixedConnLayout} ({@link PackedInPlace#update}); a decoded one is not, and the engine
+   * then takes the full way.
    */
   @Override
   public boolean updateInPlace(FlowKey key, ConnectionTable.InPlaceUpdate update) {

@@ -10,9 +10,10 @@ import io.flowinspect.inspect.engine.StateCodec;
  * A connection looked up in packed memory for one packet and written back where it lies, for
  * {@link ConnectionCacheStore}: it stays packed, decoded for the packet into one reused
  * connection ({@link FixedConnLayout#decode}; the engine is done with a connection before it looks
- * up another, {@link ConnectionTable}) and encoded back from one reused array. Packed memory holds
- * connections in that fixed layout rather than the stored form, whose varints cost a third of a
- * packet's time here. Not thread-safe: one per task.
+ * up another, {@link ConnectionTable}) and encoded back from one reused array; or, for the
+ * segments the engine can judge on the bytes alone, changed where it lies without a decode at all
+ * ({@link #update}), which is why packed memory holds connections in that fixed layout rather than
+ * the stored form. Not thread-safe: one per task.
  */
 final class PackedInPlace {
   /** What {@link #writeBack} did. */

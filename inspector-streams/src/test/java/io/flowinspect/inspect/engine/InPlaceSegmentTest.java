@@ -142,7 +142,8 @@ class InPlaceSegmentTest {
     Twin t = new Twin(80).established();
     Packet dupAck = t.segment(false, ACK, 0).build();
     for (int i = 0; i < 5; i++) {
-      Packet same = PacketBuilder.at(t.now + i).fromHigh(false).tcp(ACK, dupAck.seq(), dupAck.ack()).window(29200).build();
+      Packet same = PacketBuilder.at(t.now + i).fromHigh(false).tcp(ACK, dupAck.seq(), dupAck.ack()).window(29200)
+          .build();
       t.send(same);
     }
     assertThat(t.fixed.get(t.key).expiresNanos - t.now).as("retransmission timeout (300 s) after 3 repeats")
