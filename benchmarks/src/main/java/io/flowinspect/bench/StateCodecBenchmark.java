@@ -1,6 +1,7 @@
 package io.flowinspect.bench;
 
 import io.flowinspect.inspect.engine.Conn;
+import io.flowinspect.inspect.engine.ConnEncoder;
 import io.flowinspect.inspect.engine.ConnectionTracker;
 import io.flowinspect.inspect.engine.FixedConnLayout;
 import io.flowinspect.inspect.engine.InMemoryState;
@@ -40,8 +41,8 @@ public class StateCodecBenchmark {
   private byte[][] values;
   private byte[][] fixed;
   private int next;
-  private final StateCodec.ConnEncoder encoder = new StateCodec.ConnEncoder();
-  private final StateCodec.ConnEncoder fixedEncoder = FixedConnLayout.encoder();
+  private final ConnEncoder encoder = StateCodec.encoder();
+  private final ConnEncoder fixedEncoder = FixedConnLayout.encoder();
 
   @Setup
   public void snapshot() throws Exception {

@@ -80,9 +80,9 @@ public final class FixedConnLayout {
 
   private FixedConnLayout() {}
 
-  /** An encoder of this form into one reused array ({@link StateCodec.ConnEncoder}). Not thread-safe. */
-  public static StateCodec.ConnEncoder encoder() {
-    return new StateCodec.ConnEncoder(FixedConnLayout::write, 256);
+  /** An encoder of this form into one reused array ({@link ConnEncoder}). Not thread-safe. */
+  public static ConnEncoder encoder() {
+    return new ConnEncoder(FixedConnLayout::write, 256);
   }
 
   public static byte[] encode(Conn c) {

@@ -120,42 +120,9 @@ public final class StateCodec {
     return b.toArray();
   }
 
-  /**
-   * Encodes connections into one reused array, for callers that copy the bytes out at once (packed
-   * memory writes a connection back where it lay, per packet, and need not allocate for it): in
-   * the stored form ({@code new ConnEncoder()}) or in packed memory's
-   * ({@link FixedConnLayout#encoder()}). Not thread-safe.
-   */
-  public static final class ConnEncoder {
-    /** Writes one connection in some form. */
-    interface Form {
-      void write(Bytes out, Conn c);
-    }
-
-    private final Form form;
-    private final Bytes b;
-
-    /** An encoder of the stored form. */
-    public ConnEncoder() {
-      this(StateCodec::write, 128);
-    }
-
-    ConnEncoder(Form form, int initialBytes) {
-      this.form = form;
-      this.b = new Bytes(initialBytes);
-    }
-
-    /** Encodes {@code c} in this encoder's form; returns its length, the bytes being the start of {@link #array}. */
-    public int encode(Conn c) {
-      b.rewind();
-      form.write(b, c);
-      return b.position();
-    }
-
-    /** The array the last {@link #encode} wrote to (valid until the next one). */
-    public byte[] array() {
-      return b.array();
-    }
+  /** An encoder of the stored form into one reused array ({@link ConnEncoder}). Not thread-safe. */
+  public static ConnEncoder encoder() {
+    return new ConnEncoder(StateCodec::write, 128);
   }
 
   private static void write(Bytes b, Conn c) {

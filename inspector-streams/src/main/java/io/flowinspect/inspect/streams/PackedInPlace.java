@@ -1,10 +1,10 @@
 package io.flowinspect.inspect.streams;
 
 import io.flowinspect.inspect.engine.Conn;
+import io.flowinspect.inspect.engine.ConnEncoder;
 import io.flowinspect.inspect.engine.ConnectionTable;
 import io.flowinspect.inspect.engine.FixedConnLayout;
 import io.flowinspect.inspect.engine.FlowKey;
-import io.flowinspect.inspect.engine.StateCodec;
 
 /**
  * A connection looked up in packed memory for one packet and written back where it lies, for
@@ -32,7 +32,7 @@ final class PackedInPlace {
 
   private final PackedConnections<FlowKey> packed;
   private final boolean quietChanges;
-  private final StateCodec.ConnEncoder encoder = FixedConnLayout.encoder();
+  private final ConnEncoder encoder = FixedConnLayout.encoder();
   /** The connection the last lookup decoded, which the next one decodes into again; null once kept elsewhere. */
   private Conn reused;
   private final PackedConnections.ValueReader<Conn> decodeReusing = (data, from, length) ->

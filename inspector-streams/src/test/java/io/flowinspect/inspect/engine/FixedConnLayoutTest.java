@@ -58,7 +58,7 @@ class FixedConnLayoutTest {
 
   @Test
   void theReusedEncoderWritesWhatAFreshEncodeWrites() {
-    StateCodec.ConnEncoder encoder = FixedConnLayout.encoder();
+    ConnEncoder encoder = FixedConnLayout.encoder();
     ConnectionSamples.visit(conn -> {
       int length = encoder.encode(conn);
       assertThat(java.util.Arrays.copyOf(encoder.array(), length)).isEqualTo(FixedConnLayout.encode(conn));

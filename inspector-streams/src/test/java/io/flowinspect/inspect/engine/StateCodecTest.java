@@ -55,7 +55,7 @@ class StateCodecTest {
     byte[] encoded = StateCodec.encode(t.conn());
     byte[] chunk = new byte[encoded.length + 20];
     System.arraycopy(encoded, 0, chunk, 11, encoded.length);
-    StateCodec.ConnEncoder encoder = new StateCodec.ConnEncoder();
+    ConnEncoder encoder = StateCodec.encoder();
     Conn longer = TcpTrackingTest.established().conn();
     longer.decide(Decision.DENY, "a rule whose id is spelled out in full, longer than the connection above");
     encoder.encode(longer); // leaves more bytes in the reused array than the next encoding writes
