@@ -145,10 +145,15 @@ final class ConnectionCacheStore extends HoldingStore implements ConnectionTable
   /**
    * A connection in packed memory is offered to {@code update} where it lies, in
    * {@link FixedConnLayout} ({@link PackedInPlace#update}); a decoded one is not, and the engine
-   * then takes the full way.
+   * then takes the full way. The decoded tier's filter is asked first: a busy connection is
+   * decoded, and its packets should not pay a probe of packed memory's index before the lookup
+   * that finds it.
    */
   @Override
   public boolean updateInPlace(FlowKey key, ConnectionTable.InPlaceUpdate update) {
+    if (slots.mayContain(key)) {
+      return false;
+    }
     switch (inPlace.update(key, update)) {
       case WRITTEN -> {
         return true;

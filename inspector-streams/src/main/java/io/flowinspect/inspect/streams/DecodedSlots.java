@@ -25,6 +25,11 @@ final class DecodedSlots {
     this.hashes = new HashFilter(Math.min(capacity, 1 << 20));
   }
 
+  /** False if {@code key} has no slot here; true if it may have one (the filter alone, the map untouched). */
+  boolean mayContain(FlowKey key) {
+    return hashes.mayContain(key.hashCode());
+  }
+
   /** The slot of {@code key} (now the most recently used), or null. */
   CacheSlot get(FlowKey key) {
     return hashes.mayContain(key.hashCode()) ? map.get(key) : null;
