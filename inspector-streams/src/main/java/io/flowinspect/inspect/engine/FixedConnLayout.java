@@ -5,12 +5,13 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 
 /**
- * The form a connection takes in the inspector's packed memory, where it is decoded and encoded
- * again for every packet: every field that a packet may change at a fixed offset, as a plain
- * little-endian int or long (one load or store each, no varints, no time units), then a short
- * variable tail for what is rare or of variable length. It costs about twice the bytes of
- * {@link StateCodec}'s stored form and a fraction of its time (a packet at ten million connections
- * spent about a third of its stream-thread time in the stored form's decode and encode).
+ * The form a connection takes in the inspector's packed memory: every field that a packet may
+ * change at a fixed offset, as a plain little-endian int or long (one load or store each, no
+ * varints, no time units), then a short variable tail for what is rare or of variable length. The
+ * commonest packet is inspected on these bytes where they lie, without decoding them at all
+ * ({@link InPlaceSegment}, which reads and writes through the offsets named here); every other
+ * packet decodes them ({@link #decode}) and encodes them back. It costs about twice the bytes of
+ * {@link StateCodec}'s stored form.
  *
  * <p>It never leaves the process: what goes to RocksDB and the changelog is converted to the
  * stored form ({@link #toStored}), which alone is versioned. It is lossless, so a connection held
@@ -51,12 +52,14 @@ public final class FixedConnLayout {
   static final int DATA_LETTER = 1;
   static final int ACK_LETTER = 1 << 2;
 
-  // Offsets of the fields a packet of an established connection changes in place (InPlaceSegment).
+  // Offsets of the fields (the table above), shared with InPlaceSegment, which reads and writes them in place.
   static final int BITS = 0;
   static final int STATUS = 1;
   static final int TCP_STATE_AND_LAST = 2;
+  private static final int RULE = 3;
   static final int HISTORY_FLAGS = 4;
   static final int ZEEK_STATES = 5;
+  private static final int ZEEK_PREVIOUS_STATES = 6;
   static final int LETTERS_SEEN = 7;
   static final int TIMES = 8;
   static final int LAST_NANOS = TIMES + 8;
@@ -69,7 +72,7 @@ public final class FixedConnLayout {
   static final int TCP_SIDES = PROTOCOL_PART;
   static final int LAST_SEQ = PROTOCOL_PART + 32;
   static final int RETRANS = PROTOCOL_PART + 48;
-  /** A TCP side's flags and scale: the originator's, then two bytes on, the responder's. */
+  /** A TCP side's flags and scale: the originator's, then two bytes on, the responder's; then last flags and scale. */
   static final int SIDE_FLAGS = PROTOCOL_PART + 52;
   private static final int TCP_BYTES = 4 * 13 + 6;
   /** Where the tail starts: after the TCP part, or after the stream time. */
@@ -96,7 +99,7 @@ public final class FixedConnLayout {
    * {@code reuse} as {@link StateCodec#decodeConn(byte[], int, int, Conn)} does.
    */
   public static Conn decode(byte[] data, int from, int length, Conn reuse) {
-    int bits = data[from] & 0xff;
+    int bits = data[from + BITS] & 0xff;
     boolean tcp = (bits & TCP) != 0;
     int tail = tcp ? TCP_TAIL : OTHER_TAIL;
     if (length < tail) {
@@ -104,23 +107,21 @@ public final class FixedConnLayout {
     }
     boolean origIsHigh = (bits & ORIG_IS_HIGH) != 0;
     Conn c = reuse == null ? new Conn(origIsHigh, 0) : reuse.clearForReuse(origIsHigh);
-    c.status = data[from + 1] & 0xff;
+    c.status = data[from + STATUS] & 0xff;
     c.decision = (bits & DENY) != 0 ? Decision.DENY : Decision.ALLOW;
-    int at = from + TIMES;
-    c.firstNanos = i64(data, at);
-    c.lastNanos = i64(data, at + 8);
-    c.expiresNanos = i64(data, at + 16);
-    c.indexedNanos = i64(data, at + 24);
-    c.origPackets = i64(data, at + 32);
-    c.origBytes = i64(data, at + 40);
-    c.replyPackets = i64(data, at + 48);
-    c.replyBytes = i64(data, at + 56);
+    c.firstNanos = i64(data, from + TIMES);
+    c.lastNanos = i64(data, from + LAST_NANOS);
+    c.expiresNanos = i64(data, from + EXPIRES_NANOS);
+    c.indexedNanos = i64(data, from + INDEXED_NANOS);
+    c.origPackets = i64(data, from + ORIG_PACKETS);
+    c.origBytes = i64(data, from + ORIG_PACKETS + 8);
+    c.replyPackets = i64(data, from + ORIG_PACKETS + 16);
+    c.replyBytes = i64(data, from + ORIG_PACKETS + 24);
     FlowHistory h = reuse == null || c.history == null ? new FlowHistory() : c.history;
     c.history = h;
     readZeekHead(data, from, h);
-    at = from + PROTOCOL_PART;
     if (tcp) {
-      int packed = data[from + 2] & 0xff;
+      int packed = data[from + TCP_STATE_AND_LAST] & 0xff;
       c.tcpState = TcpState.of(packed & 0xf);
       c.lastIndex = (packed >>> 4) & 0x7;
       c.lastDir = packed >>> 7;
@@ -128,26 +129,28 @@ public final class FixedConnLayout {
         c.orig = new TcpSide();
         c.reply = new TcpSide();
       }
-      readSide(data, at, c.orig);
-      readSide(data, at + 16, c.reply);
-      c.lastSeq = i32(data, at + 32);
-      c.lastAck = i32(data, at + 36);
-      c.lastEnd = i32(data, at + 40);
-      c.lastWin = i32(data, at + 44);
-      c.retrans = i32(data, at + 48);
-      c.orig.flags = data[at + 52] & 0xff;
-      c.orig.scale = data[at + 53] & 0xff;
-      c.reply.flags = data[at + 54] & 0xff;
-      c.reply.scale = data[at + 55] & 0xff;
-      c.lastFlags = data[at + 56] & 0xff;
-      c.lastWscale = data[at + 57] & 0xff;
+      readSide(data, from + TCP_SIDES, c.orig);
+      readSide(data, from + TCP_SIDES + 16, c.reply);
+      int last = from + LAST_SEQ;
+      c.lastSeq = i32(data, last);
+      c.lastAck = i32(data, last + 4);
+      c.lastEnd = i32(data, last + 8);
+      c.lastWin = i32(data, last + 12);
+      c.retrans = i32(data, from + RETRANS);
+      int flags = from + SIDE_FLAGS;
+      c.orig.flags = data[flags] & 0xff;
+      c.orig.scale = data[flags + 1] & 0xff;
+      c.reply.flags = data[flags + 2] & 0xff;
+      c.reply.scale = data[flags + 3] & 0xff;
+      c.lastFlags = data[flags + 4] & 0xff;
+      c.lastWscale = data[flags + 5] & 0xff;
     } else {
       c.orig = null;
       c.reply = null;
-      c.streamNanos = i64(data, at);
+      c.streamNanos = i64(data, from + PROTOCOL_PART);
     }
     Bytes b = Bytes.reading(data, from + tail, length - tail);
-    int rule = data[from + 3] & 0xff;
+    int rule = data[from + RULE] & 0xff;
     c.ruleId = (bits & RULE_SPELLED_OUT) != 0 ? b.string() : StateCodec.WELL_KNOWN_RULES.get(rule);
     if ((bits & HAS_EXPECTATION) != 0) {
       c.expectation = StateCodec.readExpectationKey(b);
@@ -195,54 +198,53 @@ public final class FixedConnLayout {
     writeRareZeek(b, h.resp, respRare);
 
     byte[] data = b.array(); // the tail may have grown it: the head goes into the final array
-    data[0] = (byte) ((c.origIsHigh ? ORIG_IS_HIGH : 0) | (c.decision == Decision.DENY ? DENY : 0) | (tcp ? TCP : 0)
+    data[BITS] = (byte) ((c.origIsHigh ? ORIG_IS_HIGH : 0) | (c.decision == Decision.DENY ? DENY : 0) | (tcp ? TCP : 0)
         | (c.expectation != null ? HAS_EXPECTATION : 0) | (c.ftp != null ? HAS_FTP_LINES : 0)
         | (rule < 0 ? RULE_SPELLED_OUT : 0));
-    data[1] = (byte) c.status;
-    data[2] = (byte) (c.tcpState.ordinal() | c.lastIndex << 4 | c.lastDir << 7);
-    data[3] = (byte) (rule < 0 ? RULE_NOT_WELL_KNOWN : rule);
+    data[STATUS] = (byte) c.status;
+    data[TCP_STATE_AND_LAST] = (byte) (c.tcpState.ordinal() | c.lastIndex << 4 | c.lastDir << 7);
+    data[RULE] = (byte) (rule < 0 ? RULE_NOT_WELL_KNOWN : rule);
     writeZeekHead(data, h);
-    I64.set(data, TIMES, c.firstNanos);
-    I64.set(data, TIMES + 8, c.lastNanos);
-    I64.set(data, TIMES + 16, c.expiresNanos);
-    I64.set(data, TIMES + 24, c.indexedNanos);
-    I64.set(data, TIMES + 32, c.origPackets);
-    I64.set(data, TIMES + 40, c.origBytes);
-    I64.set(data, TIMES + 48, c.replyPackets);
-    I64.set(data, TIMES + 56, c.replyBytes);
-    int at = PROTOCOL_PART;
+    setI64(data, TIMES, c.firstNanos);
+    setI64(data, LAST_NANOS, c.lastNanos);
+    setI64(data, EXPIRES_NANOS, c.expiresNanos);
+    setI64(data, INDEXED_NANOS, c.indexedNanos);
+    setI64(data, ORIG_PACKETS, c.origPackets);
+    setI64(data, ORIG_PACKETS + 8, c.origBytes);
+    setI64(data, ORIG_PACKETS + 16, c.replyPackets);
+    setI64(data, ORIG_PACKETS + 24, c.replyBytes);
     if (tcp) {
-      writeSide(data, at, c.orig);
-      writeSide(data, at + 16, c.reply);
-      I32.set(data, at + 32, c.lastSeq);
-      I32.set(data, at + 36, c.lastAck);
-      I32.set(data, at + 40, c.lastEnd);
-      I32.set(data, at + 44, c.lastWin);
-      I32.set(data, at + 48, c.retrans);
-      data[at + 52] = (byte) c.orig.flags;
-      data[at + 53] = (byte) c.orig.scale;
-      data[at + 54] = (byte) c.reply.flags;
-      data[at + 55] = (byte) c.reply.scale;
-      data[at + 56] = (byte) c.lastFlags;
-      data[at + 57] = (byte) c.lastWscale;
+      writeSide(data, TCP_SIDES, c.orig);
+      writeSide(data, TCP_SIDES + 16, c.reply);
+      setI32(data, LAST_SEQ, c.lastSeq);
+      setI32(data, LAST_SEQ + 4, c.lastAck);
+      setI32(data, LAST_SEQ + 8, c.lastEnd);
+      setI32(data, LAST_SEQ + 12, c.lastWin);
+      setI32(data, RETRANS, c.retrans);
+      data[SIDE_FLAGS] = (byte) c.orig.flags;
+      data[SIDE_FLAGS + 1] = (byte) c.orig.scale;
+      data[SIDE_FLAGS + 2] = (byte) c.reply.flags;
+      data[SIDE_FLAGS + 3] = (byte) c.reply.scale;
+      data[SIDE_FLAGS + 4] = (byte) c.lastFlags;
+      data[SIDE_FLAGS + 5] = (byte) c.lastWscale;
     } else {
-      I64.set(data, at, c.streamNanos);
+      setI64(data, PROTOCOL_PART, c.streamNanos);
     }
   }
 
   private static void writeZeekHead(byte[] data, FlowHistory h) {
     ZeekEndpoint o = h.orig;
     ZeekEndpoint r = h.resp;
-    data[4] = (byte) h.flags;
-    data[5] = (byte) (o.state.ordinal() | r.state.ordinal() << 3 | (o.finSeen ? 1 << 6 : 0) | (r.finSeen ? 1 << 7 : 0));
-    data[6] = (byte) (o.prev.ordinal() | r.prev.ordinal() << 3);
-    data[7] = (byte) letterBits(h.letters);
-    I32.set(data, ZEEK_SEQUENCES, o.start);
-    I32.set(data, ZEEK_SEQUENCES + 4, o.last);
-    I32.set(data, ZEEK_SEQUENCES + 8, o.contiguous);
-    I32.set(data, ZEEK_SEQUENCES + 12, r.start);
-    I32.set(data, ZEEK_SEQUENCES + 16, r.last);
-    I32.set(data, ZEEK_SEQUENCES + 20, r.contiguous);
+    data[HISTORY_FLAGS] = (byte) h.flags;
+    data[ZEEK_STATES] = (byte) (o.state.ordinal() | r.state.ordinal() << 3 | (o.finSeen ? 1 << 6 : 0) | (r.finSeen ? 1 << 7 : 0));
+    data[ZEEK_PREVIOUS_STATES] = (byte) (o.prev.ordinal() | r.prev.ordinal() << 3);
+    data[LETTERS_SEEN] = (byte) letterBits(h.letters);
+    setI32(data, ZEEK_SEQUENCES, o.start);
+    setI32(data, ZEEK_SEQUENCES + 4, o.last);
+    setI32(data, ZEEK_SEQUENCES + 8, o.contiguous);
+    setI32(data, ZEEK_SEQUENCES + 12, r.start);
+    setI32(data, ZEEK_SEQUENCES + 16, r.last);
+    setI32(data, ZEEK_SEQUENCES + 20, r.contiguous);
   }
 
   /** Which of 'D', 'd', 'A' and 'a' the history holds (bits 0 to 3): whether a data or ACK segment adds a letter. */
@@ -254,9 +256,9 @@ public final class FixedConnLayout {
   private static void readZeekHead(byte[] data, int from, FlowHistory h) {
     ZeekEndpoint o = h.orig;
     ZeekEndpoint r = h.resp;
-    h.flags = data[from + 4] & 0xff;
-    int states = data[from + 5] & 0xff;
-    int prev = data[from + 6] & 0xff;
+    h.flags = data[from + HISTORY_FLAGS] & 0xff;
+    int states = data[from + ZEEK_STATES] & 0xff;
+    int prev = data[from + ZEEK_PREVIOUS_STATES] & 0xff;
     o.state = ZeekEndpoint.State.byOrdinal(states & 7);
     r.state = ZeekEndpoint.State.byOrdinal(states >>> 3 & 7);
     o.finSeen = (states & 1 << 6) != 0;
@@ -323,10 +325,10 @@ public final class FixedConnLayout {
   }
 
   private static void writeSide(byte[] data, int at, TcpSide s) {
-    I32.set(data, at, s.end);
-    I32.set(data, at + 4, s.maxEnd);
-    I32.set(data, at + 8, s.maxWindow);
-    I32.set(data, at + 12, s.maxAck);
+    setI32(data, at, s.end);
+    setI32(data, at + 4, s.maxEnd);
+    setI32(data, at + 8, s.maxWindow);
+    setI32(data, at + 12, s.maxAck);
   }
 
   private static void readSide(byte[] data, int at, TcpSide s) {
@@ -336,11 +338,21 @@ public final class FixedConnLayout {
     s.maxAck = i32(data, at + 12);
   }
 
-  private static int i32(byte[] data, int at) {
+  // Plain little-endian loads and stores of the fixed fields, for this class and InPlaceSegment.
+
+  static int i32(byte[] data, int at) {
     return (int) I32.get(data, at);
   }
 
-  private static long i64(byte[] data, int at) {
+  static long i64(byte[] data, int at) {
     return (long) I64.get(data, at);
+  }
+
+  static void setI32(byte[] data, int at, int value) {
+    I32.set(data, at, value);
+  }
+
+  static void setI64(byte[] data, int at, long value) {
+    I64.set(data, at, value);
   }
 }

@@ -20,13 +20,13 @@ import static io.flowinspect.inspect.engine.FixedConnLayout.TCP_STATE_AND_LAST;
 import static io.flowinspect.inspect.engine.FixedConnLayout.TCP_TAIL;
 import static io.flowinspect.inspect.engine.FixedConnLayout.ZEEK_SEQUENCES;
 import static io.flowinspect.inspect.engine.FixedConnLayout.ZEEK_STATES;
+import static io.flowinspect.inspect.engine.FixedConnLayout.i32;
+import static io.flowinspect.inspect.engine.FixedConnLayout.i64;
+import static io.flowinspect.inspect.engine.FixedConnLayout.setI32;
+import static io.flowinspect.inspect.engine.FixedConnLayout.setI64;
 import static io.flowinspect.inspect.engine.TcpSide.DATA_UNACKNOWLEDGED;
 import static io.flowinspect.inspect.engine.TcpSide.MAXACK_SET;
 import static io.flowinspect.inspect.engine.TcpSide.SACK_PERMITTED;
-
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 
 /**
  * The most common packet of all, inspected on the connection's bytes where they lie: a data or
@@ -46,9 +46,6 @@ import java.nio.ByteOrder;
  * <p>Not thread-safe: one per tracker, prepared for one packet at a time.
  */
 final class InPlaceSegment implements ConnectionTable.InPlaceUpdate {
-  private static final VarHandle I32 = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final VarHandle I64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
   private static final int CONTROL_FLAGS = Packet.SYN | Packet.FIN | Packet.RST;
   private static final int ESTABLISHED = TcpState.ESTABLISHED.ordinal();
   private static final int ZEEK_ESTABLISHED = ZeekEndpoint.State.ESTABLISHED.ordinal();
@@ -74,13 +71,13 @@ final class InPlaceSegment implements ConnectionTable.InPlaceUpdate {
   }
 
   /**
-   * Whether {@code p} is a segment this class may take at all, judged from the packet alone
-   * (checked by the caller after {@link TcpTracker#malformation}): ACK set, no SYN, FIN or RST,
-   * a window other than zero. If so, it is remembered for {@link #apply}.
+   * Whether {@code p}, a TCP segment that is not an ICMP error and passed
+   * {@link TcpTracker#malformation}, is one this class may take at all, judged from the packet
+   * alone: ACK set and no SYN, FIN or RST (the kernel's ACK kind), a window other than zero. If so,
+   * it is remembered for {@link #apply}.
    */
   boolean prepare(FlowKey key, Packet p) {
-    if ((p.tcpFlags() & (CONTROL_FLAGS | Packet.ACK)) != Packet.ACK || p.window() == 0 || p.icmpError() != null
-        || TcpSegmentKind.of(p.tcpFlags()) != TcpSegmentKind.ACK) {
+    if ((p.tcpFlags() & (CONTROL_FLAGS | Packet.ACK)) != Packet.ACK || p.window() == 0) {
       return false;
     }
     this.key = key;
@@ -221,42 +218,34 @@ final class InPlaceSegment implements ConnectionTable.InPlaceUpdate {
     }
 
     // Accepted: write it all.
-    I32.set(d, sender, senderEnd);
-    I32.set(d, sender + 8, senderMaxWindow);
-    I32.set(d, sender + 12, senderMaxAck);
-    I32.set(d, receiver + 4, receiverMaxEnd);
-    I32.set(d, receiver + 8, receiverMaxWindow);
+    setI32(d, sender, senderEnd);
+    setI32(d, sender + 8, senderMaxWindow);
+    setI32(d, sender + 12, senderMaxAck);
+    setI32(d, receiver + 4, receiverMaxEnd);
+    setI32(d, receiver + 8, receiverMaxWindow);
     d[from + SIDE_FLAGS + 2 * dir] = (byte) senderFlags;
     d[from + SIDE_FLAGS + 2 * (1 - dir)] = (byte) receiverFlags;
     if (!repeated) {
-      I32.set(d, last, seq);
-      I32.set(d, last + 4, ack);
-      I32.set(d, last + 8, end);
-      I32.set(d, last + 12, p.window());
+      setI32(d, last, seq);
+      setI32(d, last + 4, ack);
+      setI32(d, last + 8, end);
+      setI32(d, last + 12, p.window());
     }
-    I32.set(d, from + RETRANS, retrans);
+    setI32(d, from + RETRANS, retrans);
     d[from + TCP_STATE_AND_LAST] = (byte) (ESTABLISHED | ACK_KIND << 4 | dir << 7);
-    I64.set(d, from + EXPIRES_NANOS, expires);
+    setI64(d, from + EXPIRES_NANOS, expires);
     int counters = from + ORIG_PACKETS + 16 * dir;
-    I64.set(d, counters, i64(d, counters) + 1);
-    I64.set(d, counters + 8, i64(d, counters + 8) + p.length());
-    I64.set(d, from + LAST_NANOS, now);
+    setI64(d, counters, i64(d, counters) + 1);
+    setI64(d, counters + 8, i64(d, counters + 8) + p.length());
+    setI64(d, from + LAST_NANOS, now);
     if (advances) {
-      I32.set(d, ep + 4, end);
+      setI32(d, ep + 4, end);
     }
-    I32.set(d, ep + 8, epContiguous);
+    setI32(d, ep + 8, epContiguous);
     if (acksNew) {
-      I32.set(d, peer + 8, ack);
+      setI32(d, peer + 8, ack);
     }
     result = original ? Classification.ESTABLISHED_ORIGINAL : Classification.ESTABLISHED_REPLY;
     return true;
-  }
-
-  private static int i32(byte[] data, int at) {
-    return (int) I32.get(data, at);
-  }
-
-  private static long i64(byte[] data, int at) {
-    return (long) I64.get(data, at);
   }
 }

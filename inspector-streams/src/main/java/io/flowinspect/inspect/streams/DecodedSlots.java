@@ -32,7 +32,7 @@ final class DecodedSlots {
 
   /** The slot of {@code key} (now the most recently used), or null. */
   CacheSlot get(FlowKey key) {
-    return hashes.mayContain(key.hashCode()) ? map.get(key) : null;
+    return mayContain(key) ? map.get(key) : null;
   }
 
   void put(FlowKey key, CacheSlot slot) {
